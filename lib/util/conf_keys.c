@@ -99,6 +99,12 @@ const struct conf_keydef conf_keys[] = {
 	{ "tlsrpt_address", G, CONF_T_STR, "tlsrpt@$base_domain", NULL, 0, 0 },
 	{ "report_domain", G, CONF_T_STR, "$base_domain", NULL, 0, 0 },
 	{ "zone_ttl", G, CONF_T_DURATION, "60s", NULL, 0, 0 },
+	{ "zone_nameservers", G, CONF_T_LIST, "ns1.$base_domain", NULL, 0, 0 },
+	{ "zone_ns_addresses", G, CONF_T_LIST, "", NULL, 0, 0 },
+	{ "sts_host_addresses", G, CONF_T_LIST, "", NULL, 0, 0 },
+	{ "dkim_selector", G, CONF_T_STR, "echomx", NULL, 0, 0 },
+	{ "dkim_key_file", G, CONF_T_KEYFILE,
+	  "$state_dir/dkim/$dkim_selector.key", NULL, 0, 0 },
 
 	/* --- responder (later issues) --- */
 };
