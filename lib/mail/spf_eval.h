@@ -118,6 +118,9 @@ struct spf_eval_request {
 	const char	*helo;		/* HELO/EHLO name, for %{h} */
 	const char	*receiver;	/* for %{r}; NULL = "unknown" */
 	int64_t		 now;		/* for %{t}; 0 = time(NULL) */
+	const char	*default_exp;	/* macro-string used as explanation
+					   when there is no usable exp=;
+					   NULL = a built-in text */
 };
 
 struct spf_eval_result {
