@@ -740,9 +740,9 @@ check_host(struct ev *e, const char *domain, int in_include)
 			return SPF_RESULT_PERMERROR;
 		}
 		e->path[e->depth++] = t->text;
-		spf_record_free(rec);
 		res = check_host(e, tgt, in_include);
 		e->depth--;
+		spf_record_free(rec);	/* after: path[] points into it */
 		if (res == SPF_RESULT_NONE) {
 			set_why(e, 1, "redirect=%s: no SPF record (RFC 7208 "
 			    "§6.1: permerror)", tgt);
