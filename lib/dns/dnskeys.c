@@ -219,7 +219,7 @@ dnskeys_match(const char *name, const char *zone, int *ksk)
 	size_t zl = strlen(zone), nl = strlen(name);
 	const char *p, *end;
 
-	if (nl < zl + 14 || name[0] != 'K' ||
+	if (nl < zl + 13 || name[0] != 'K' ||
 	    strncasecmp(name + 1, zone, zl) != 0 || name[zl + 1] != '.')
 		return 0;
 	p = name + zl + 2;

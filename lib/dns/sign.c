@@ -285,7 +285,8 @@ sign_zone(const char *text, size_t len, const struct sign_params *sp,
 		goto out;
 	}
 	sbuf_free(&why);
-	if (sbuf_add(out, buf, blen) < 0) {
+	if (sbuf_add(out, buf, blen) < 0 || (blen > 0 && buf[blen - 1] !=
+	    '\n' && sbuf_adds(out, "\n") < 0)) {
 		sbuf_addf(err, "%s: signed zone too large", sp->zone);
 		goto out;
 	}
