@@ -1,0 +1,144 @@
+/* check: the inbound check engine behind "echomx check DOMAIN" (and later
+ * the responder and "echomx survey"). Two stages:
+ *   gather (check_gather.c): every DNS lookup, TLS probe and HTTPS fetch,
+ *     run concurrently (one thread per independent chain);
+ *   judge (check_judge.c): a pure function from the gathered data to
+ *     findings (id, subject, status, evidence, why, fix, RFC).
+ * Scoring and colour are in report/score.h, rendering in report/render.h. */
+#ifndef ECHOMX_CHECK_H
+#define ECHOMX_CHECK_H
+#include <stddef.h>
+
+#include "dns/dns.h"
+#include "http/http.h"
+
+struct probe_result;
+
+enum check_status {
+	CHECK_PASS,
+	CHECK_INFO,
+	CHECK_WARN,
+	CHECK_FAIL,
+	CHECK_CNT,		/* could-not-test */
+};
+
+struct check_finding {
+	char		*id;		/* "smtp.starttls" (findings.md) */
+	char		*subject;	/* domain, MX name, "MX IP", IP */
+	enum check_status status;
+	char		*evidence;	/* raw: may hold network text */
+	const char	*why;		/* static texts from check_text.c */
+	const char	*fix;
+	const char	*rfc;
+};
+
+#define CHECK_MAX_MX		10
+#define CHECK_MAX_ADDR		8	/* per MX host and family */
+#define CHECK_MAX_SEL		8
+
+/* --- gathered data --- */
+struct check_addr {
+	char		 ip[48];
+	int		 v6;
+	struct probe_result *probe;	/* NULL: not probed */
+	char		 not_probed[128];	/* why, when probe is NULL */
+	struct dns_answer *ptr;
+	struct dns_answer *ptr_fwd;	/* A/AAAA of the PTR name */
+};
+
+struct check_mx {
+	char		 name[DNS_NAME_MAX];	/* without trailing dot */
+	int		 pref;
+	struct dns_answer *a, *aaaa, *tlsa;
+	size_t		 naddr;
+	struct check_addr addr[2 * CHECK_MAX_ADDR];
+};
+
+struct check_data {
+	char		 domain[DNS_NAME_MAX];	/* without trailing dot */
+	struct dns_answer *mx;
+	int		 implicit_mx;		/* no MX: the domain's A/AAAA */
+	int		 null_mx;		/* RFC 7505 */
+	struct dns_answer *dom_a, *dom_aaaa;	/* implicit MX lookups */
+	size_t		 nmx;
+	size_t		 mx_total;		/* before the CHECK_MAX_MX cut */
+	struct check_mx	 mxs[CHECK_MAX_MX];
+
+	/* SPF (lib/mail/spf_eval.h), kept opaque here */
+	void		*spf;			/* struct spf_eval_analysis */
+	struct dns_answer *spf_txt;		/* for the DNSSEC state */
+
+	struct dns_answer *dmarc;		/* _dmarc.DOMAIN */
+	char		 org_domain[DNS_NAME_MAX];
+	struct dns_answer *dmarc_org;		/* _dmarc.ORG when used */
+	/* authorisation of external report destinations (RFC 7489 7.1):
+	 * "dest-domain" -> answer of DOMAIN._report._dmarc.DEST */
+	size_t		 nauth;
+	char		 auth_dest[8][DNS_NAME_MAX];
+	struct dns_answer *auth[8];
+
+	struct dns_answer *sts_txt;		/* _mta-sts.DOMAIN */
+	struct dns_answer *sts_a, *sts_aaaa;	/* mta-sts.DOMAIN */
+	int		 sts_fetched;
+	struct http_resp sts_http;
+
+	struct dns_answer *tlsrpt;		/* _smtp._tls.DOMAIN */
+
+	size_t		 nsel;
+	char		 sel[CHECK_MAX_SEL][64];
+	struct dns_answer *dkim[CHECK_MAX_SEL];
+
+	double		 ms_total;
+};
+
+struct check_opts {
+	const char	*domain;
+	const char	*const *selectors;
+	size_t		 nsel;
+	const char	*ca_file;
+	unsigned	 timeout_ms;	/* per step */
+	unsigned	 total_ms;	/* whole check (probes see it as cap) */
+	int		 ipv6;
+	int		 enumerate;	/* PROBE_ENUM_* bits */
+	const char	*psl_file;
+	int		 port;		/* SMTP port, 0 = 25 (tests) */
+};
+
+struct check_result {
+	char		 domain[DNS_NAME_MAX];
+	int		 tested;		/* 0: could not test at all */
+	char		 not_tested[256];	/* why, when !tested */
+	size_t		 nfind;
+	struct check_finding *find;
+	double		 ms_total;
+};
+
+/* Gather (network). data is zeroed by the caller; free with
+ * check_data_clear. */
+void	 check_gather(struct dns *, const struct check_opts *,
+	    struct check_data *);
+void	 check_data_clear(struct check_data *);
+
+/* Judge (pure over data; reads the PSL file through H3's psl module). */
+struct check_result *check_judge(const struct check_data *,
+	    const struct check_opts *);
+
+/* Findings list management (also used by tests with canned findings). */
+struct check_result *check_result_new(const char *domain);
+void	 check_add(struct check_result *, const char *id,
+	    const char *subject, enum check_status, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+void	 check_result_free(struct check_result *);
+void	 check_sort(struct check_result *);
+
+const char *check_status_name(enum check_status);
+/* Static why / fix / rfc for an id (check_text.c); never NULL. */
+void	 check_text(const char *id, const char **why, const char **fix,
+	    const char **rfc);
+
+/* Normalise a domain argument: lower case, no trailing dot, LDH labels.
+ * Returns 0, or -1 with a static reason. */
+int	 check_domain_norm(const char *in, char *out, size_t outsz,
+	    const char **why);
+
+#endif

@@ -1,0 +1,279 @@
+/* check_policy: the domain's policy records: MTA-STS (RFC 8461), TLS-RPT
+ * (RFC 8460), DMARC (RFC 7489) with the organisational-domain fallback,
+ * and DKIM keys (RFC 6376). Gathering (DNS, HTTPS) and judging (pure, on
+ * lib/mail's parsers). Touches: lib/dns, lib/http (gather only). */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mail/dmarc.h"
+#include "responder/check.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+void	 check_gather_dmarc(struct dns *, const struct check_opts *,
+	    struct check_data *);
+void	 check_gather_sts(struct dns *, const struct check_opts *,
+	    struct check_data *);
+void	 check_judge_policy(const struct check_data *,
+	    const struct check_opts *, struct check_result *);
+
+static int
+txt_has_prefix(const struct dns_answer *a, const char *prefix)
+{
+	size_t i;
+
+	if (a == NULL || a->status != DNS_OK)
+		return 0;
+	for (i = 0; i < a->nrr; i++)
+		if (str_has_prefix_ci(a->rr[i].txt, prefix))
+			return 1;
+	return 0;
+}
+
+static struct dns_answer *
+q_fmt(struct dns *dns, uint16_t type, const char *fmt, const char *a,
+    const char *b)
+{
+	char name[DNS_NAME_MAX * 2];
+	struct sbuf s;
+
+	sbuf_init(&s, sizeof(name) - 1);
+	sbuf_addf(&s, fmt, a, b ? b : "");
+	str_copy(name, s.data ? s.data : "", sizeof(name));
+	sbuf_free(&s);
+	return dns_query(dns, name, type);
+}
+
+void
+check_gather_sts(struct dns *dns, const struct check_opts *o,
+    struct check_data *d)
+{
+	const char *addrs[2 * CHECK_MAX_ADDR];
+	struct http_req rq;
+	char host[DNS_NAME_MAX + 16], url[DNS_NAME_MAX + 64];
+	size_t n = 0, i;
+	struct sbuf s;
+
+	d->sts_txt = q_fmt(dns, DNS_T_TXT, "_mta-sts.%s%s", d->domain, NULL);
+	if (!txt_has_prefix(d->sts_txt, "v=STSv1"))
+		return;
+	/* RFC 8461 3.3: the policy host; resolved by our validating
+	 * resolver and pinned, so curl does no DNS of its own */
+	sbuf_init(&s, sizeof(url) - 1);
+	sbuf_addf(&s, "mta-sts.%s", d->domain);
+	str_copy(host, s.data ? s.data : "", sizeof(host));
+	sbuf_reset(&s);
+	sbuf_addf(&s, "https://%s/.well-known/mta-sts.txt", host);
+	str_copy(url, s.data ? s.data : "", sizeof(url));
+	sbuf_free(&s);
+	d->sts_a = dns_query(dns, host, DNS_T_A);
+	if (o->ipv6)
+		d->sts_aaaa = dns_query(dns, host, DNS_T_AAAA);
+	if (d->sts_a->status == DNS_OK && d->sts_a->sec != DNS_SEC_BOGUS)
+		for (i = 0; i < d->sts_a->nrr && n < CHECK_MAX_ADDR; i++)
+			addrs[n++] = d->sts_a->rr[i].addr;
+	if (d->sts_aaaa && d->sts_aaaa->status == DNS_OK &&
+	    d->sts_aaaa->sec != DNS_SEC_BOGUS)
+		for (i = 0; i < d->sts_aaaa->nrr && n < 2 * CHECK_MAX_ADDR;
+		    i++)
+			addrs[n++] = d->sts_aaaa->rr[i].addr;
+	if (n == 0)
+		return;		/* judged from sts_a / sts_aaaa */
+	memset(&rq, 0, sizeof(rq));
+	rq.url = url;
+	rq.host = host;
+	rq.addrs = addrs;
+	rq.naddrs = n;
+	rq.ca_file = o->ca_file;
+	rq.timeout_ms = o->timeout_ms;
+	rq.max_body = 64 * 1024;	/* RFC 8461 3.3: 64 KiB */
+	http_get(&rq, &d->sts_http);
+	d->sts_fetched = 1;
+}
+
+/* The organisational domain (RFC 7489 3.2) of name into out. */
+static void
+org_domain(const struct check_opts *o, const char *name, char *out,
+    size_t outsz)
+{
+	(void)o;
+	/* until the public suffix module lands: the name itself */
+	str_copy(out, name, outsz);
+}
+
+static int
+same_org(const struct check_opts *o, const char *a, const char *b)
+{
+	char oa[DNS_NAME_MAX], ob[DNS_NAME_MAX];
+
+	org_domain(o, a, oa, sizeof(oa));
+	org_domain(o, b, ob, sizeof(ob));
+	return strcasecmp(oa, ob) == 0;
+}
+
+/* The one DMARC record of an answer: 1 found (index in *idx), 0 none,
+ * 2 several. */
+static int
+dmarc_pick(const struct dns_answer *a, size_t *idx)
+{
+	size_t i, n = 0;
+
+	if (a == NULL || a->status != DNS_OK)
+		return 0;
+	for (i = 0; i < a->nrr; i++)
+		if (dmarc_is_record(a->rr[i].txt, a->rr[i].txt_len)) {
+			if (n++ == 0)
+				*idx = i;
+		}
+	return n > 1 ? 2 : (int)n;
+}
+
+void
+check_gather_dmarc(struct dns *dns, const struct check_opts *o,
+    struct check_data *d)
+{
+	const struct dns_answer *use;
+	const char *policy_domain = d->domain;
+	struct dmarc_record rec;
+	char err[256];
+	size_t idx = 0, i;
+
+	d->dmarc = q_fmt(dns, DNS_T_TXT, "_dmarc.%s%s", d->domain, NULL);
+	use = d->dmarc;
+	org_domain(o, d->domain, d->org_domain, sizeof(d->org_domain));
+	if (dmarc_pick(d->dmarc, &idx) == 0 &&
+	    (d->dmarc->status == DNS_OK || d->dmarc->status == DNS_NODATA ||
+	    d->dmarc->status == DNS_NXDOMAIN) &&
+	    strcasecmp(d->org_domain, d->domain) != 0) {
+		/* RFC 7489 6.6.3: fall back to the organisational domain */
+		d->dmarc_org = q_fmt(dns, DNS_T_TXT, "_dmarc.%s%s",
+		    d->org_domain, NULL);
+		use = d->dmarc_org;
+		policy_domain = d->org_domain;
+	}
+	if (dmarc_pick(use, &idx) != 1)
+		return;
+	if (dmarc_parse(use->rr[idx].txt, use->rr[idx].txt_len, &rec, err,
+	    sizeof(err)) != 0)
+		return;
+	for (i = 0; i < rec.nrua + rec.nruf && d->nauth < 8; i++) {
+		const struct dmarc_uri *u = i < rec.nrua ? &rec.rua[i] :
+		    &rec.ruf[i - rec.nrua];
+		char name[DNS_NAME_MAX * 2];
+		size_t k;
+
+		if (strcmp(u->scheme, "mailto") != 0 || u->domain[0] == '\0' ||
+		    same_org(o, u->domain, policy_domain))
+			continue;
+		for (k = 0; k < d->nauth; k++)
+			if (strcasecmp(d->auth_dest[k], u->domain) == 0)
+				break;
+		if (k < d->nauth)
+			continue;
+		if (dmarc_report_auth_name(policy_domain, u->domain, name,
+		    sizeof(name)) != 0)
+			continue;
+		str_copy(d->auth_dest[d->nauth], u->domain,
+		    sizeof(d->auth_dest[0]));
+		d->auth[d->nauth++] = dns_query(dns, name, DNS_T_TXT);
+	}
+}
+
+static void
+judge_dmarc(const struct check_data *d, const struct check_opts *o,
+    struct check_result *r)
+{
+	const struct dns_answer *use = d->dmarc_org ? d->dmarc_org : d->dmarc;
+	const char *where = d->dmarc_org ? d->org_domain : d->domain;
+	struct dmarc_record rec;
+	enum dmarc_policy pol;
+	char err[256];
+	size_t idx = 0, i, k, ext = 0;
+	int n;
+
+	(void)o;
+	if (use == NULL)
+		return;
+	if (use->sec == DNS_SEC_BOGUS || use->status == DNS_TEMPFAIL ||
+	    use->status == DNS_FAILURE || use->status == DNS_MALFORMED) {
+		check_add(r, "dmarc.record", d->domain, CHECK_CNT, "the lookup "
+		    "of _dmarc.%s failed: %s, DNSSEC %s%s%s", where,
+		    dns_status_name(use->status), dns_sec_name(use->sec),
+		    use->why ? ": " : "", use->why ? use->why : "");
+		return;
+	}
+	n = dmarc_pick(use, &idx);
+	if (n == 0) {
+		check_add(r, "dmarc.record", d->domain, CHECK_FAIL, "no "
+		    "v=DMARC1 record at _dmarc.%s%s%s (%s)", d->domain,
+		    d->dmarc_org ? " nor at the organisational domain's "
+		    "_dmarc." : "", d->dmarc_org ? d->org_domain : "",
+		    dns_status_name(use->status));
+		return;
+	}
+	if (n == 2) {
+		check_add(r, "dmarc.record", d->domain, CHECK_FAIL, "several "
+		    "v=DMARC1 records at _dmarc.%s: receivers apply none "
+		    "(RFC 7489 6.6.3)", where);
+		return;
+	}
+	if (dmarc_parse(use->rr[idx].txt, use->rr[idx].txt_len, &rec, err,
+	    sizeof(err)) != 0) {
+		check_add(r, "dmarc.record", d->domain, CHECK_FAIL, "syntax "
+		    "error: %s; record at _dmarc.%s: \"%s\"", err, where,
+		    use->rr[idx].txt);
+		return;
+	}
+	check_add(r, "dmarc.record", d->domain, CHECK_PASS, "\"%s\" at "
+	    "_dmarc.%s%s (DNSSEC %s)", use->rr[idx].txt, where,
+	    d->dmarc_org ? " (organisational domain)" : "",
+	    dns_sec_name(use->sec));
+	/* RFC 7489 6.3: a subdomain found through the organisational
+	 * domain gets sp= when given */
+	pol = d->dmarc_org && rec.sp != DMARC_P_UNSET ? rec.sp : rec.p;
+	if (pol == DMARC_P_NONE)
+		check_add(r, "dmarc.policy", d->domain, CHECK_WARN, "p=none: "
+		    "monitoring only, forged mail is delivered");
+	else if (rec.pct < 100)
+		check_add(r, "dmarc.policy", d->domain, CHECK_WARN, "%s=%s "
+		    "but pct=%d: only part of the failing mail is affected",
+		    pol == rec.sp && d->dmarc_org ? "sp" : "p",
+		    dmarc_policy_name(pol), rec.pct);
+	else
+		check_add(r, "dmarc.policy", d->domain, CHECK_PASS, "%s=%s%s",
+		    pol == rec.sp && d->dmarc_org ? "sp" : "p",
+		    dmarc_policy_name(pol), rec.sp != DMARC_P_UNSET &&
+		    !d->dmarc_org ? "" : "");
+	for (k = 0; k < d->nauth; k++) {
+		const struct dns_answer *a = d->auth[k];
+
+		ext++;
+		if (a && (a->status == DNS_TEMPFAIL || a->status ==
+		    DNS_FAILURE || a->sec == DNS_SEC_BOGUS))
+			check_add(r, "dmarc.rua", d->domain, CHECK_CNT, "could "
+			    "not look up the authorisation of %s: %s",
+			    d->auth_dest[k], dns_status_name(a->status));
+		else if (a && dmarc_pick(a, &i) >= 1)
+			check_add(r, "dmarc.rua", d->domain, CHECK_INFO,
+			    "external destination %s authorised (%s)",
+			    d->auth_dest[k], a->qname);
+		else
+			check_add(r, "dmarc.rua", d->domain, CHECK_WARN,
+			    "external report destination %s is not "
+			    "authorised: no v=DMARC1 at %s", d->auth_dest[k],
+			    a ? a->qname : "?");
+	}
+	if (ext == 0)
+		check_add(r, "dmarc.rua", d->domain, CHECK_INFO, "%s",
+		    rec.nrua ? "aggregate reports go to the domain's own "
+		    "organisation" : "no rua=: no aggregate reports are "
+		    "requested");
+}
+
+void
+check_judge_policy(const struct check_data *d, const struct check_opts *o,
+    struct check_result *r)
+{
+	judge_dmarc(d, o, r);
+}
