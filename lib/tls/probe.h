@@ -46,7 +46,9 @@ struct probe_req {
 	const struct probe_tlsa *tlsa;	/* may be NULL */
 	size_t		 ntlsa;
 	int		 enumerate;	/* PROBE_ENUM_* bits; 0 = one handshake */
-	int		 max_connections; /* bound on connections; 0 = 60 */
+	int		 max_connections; /* bound on connections; 0 = 100 */
+	int		 budget_ms;	/* whole probe; enumeration stops when
+					 * spent; 0 = 60000 */
 	time_t		 now;		/* verification time; 0 = time(NULL) */
 };
 
@@ -174,6 +176,10 @@ struct probe_result {
 	 * before STARTTLS for a reason that is not the server's choice
 	 * (timeout, 421, greylisting 4xx, unreachable); "" otherwise. */
 	char		 not_tested[PROBE_TEXT_MAX];
+	char		 stop_why[PROBE_TEXT_MAX];	/* why stage stopped */
+	int		 plaintext_after_starttls; /* octets the server sent
+					 * after its 220 to STARTTLS
+					 * (discarded, RFC 3207 §4.2) */
 
 	enum probe_state handshake;	/* NOT_TESTED before STARTTLS */
 	char		 tls_error[PROBE_TEXT_MAX];	/* OpenSSL error text */
@@ -193,13 +199,20 @@ struct probe_result {
 	size_t		 ngroups;
 	char		 groups[PROBE_GROUPS_MAX][32];
 	int		 connections;	/* made in all */
+	int64_t		 now;		/* the verification time used */
 	int		 total_ms;
 
 	/* --- certificate chain as presented (depth 0 = leaf) --- */
 	size_t		 nchain;
 	struct probe_cert chain[PROBE_CHAIN_MAX];
 
-	enum probe_state trust;		/* X509_verify_cert against CA */
+	/* trust: the presented chain leads to an anchor of the CA file
+	 * (X509_verify_cert, purpose sslserver), validity dates NOT
+	 * considered: expiry is separate (leaf_expired, chain_expired) so
+	 * that an expired but otherwise trusted chain is "trusted, expired".
+	 * NOT_TESTED when there is no chain or the CA file cannot be read
+	 * (verify_text says why). */
+	enum probe_state trust;
 	int		 verify_code;	/* X509_V_OK or X509_V_ERR_* */
 	char		 verify_text[PROBE_TEXT_MAX];
 	int		 verify_depth;	/* depth of the error */
