@@ -791,8 +791,9 @@ def build_dns(hosts, scen, senders):
     r.add("ns.nic.test.", "AAAA", NS6)
     sign_zone(r, serial)
     dns = os.path.join(W, "dns")
-    root_key = "\n".join(l for l in r.ksk.splitlines()
-                         if " DNSKEY " in l or "\tDNSKEY\t" in l) + "\n"
+    root_key = "\n".join(l.split(";")[0].rstrip()
+                         for l in r.ksk.splitlines()
+                         if "DNSKEY" in l.split()) + "\n"
     wfile(dns + "/root.key", root_key)
     wfile(dns + "/root.hints", ". 3600000 NS ns.nic.test.\n"
           "ns.nic.test. 3600000 A %s\nns.nic.test. 3600000 AAAA %s\n" %
