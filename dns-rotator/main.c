@@ -231,8 +231,6 @@ main(int argc, char **argv)
 		fatal("unknown syslog_facility");
 	if (log_level_from_name(conf_str(c, "log_level"), &lvl) == 0)
 		log_set_level(lvl);
-	if (have_now)
-		offset = (long long)now_arg - (long long)time(NULL);
 	sbuf_init(&err, 8192);
 	if (dnskeys_ensure(c, &err) < 0) {
 		log_event(LOG_ERR, NULL, "event=dnssec_keys_failed error=%s",
@@ -242,6 +240,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	sbuf_free(&err);
+	if (have_now)
+		offset = (long long)now_arg - (long long)time(NULL);
 	if (print_ds) {
 		rc = rotator_print_ds(c);
 		conf_free(c);
@@ -255,7 +255,10 @@ main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	for (;;) {
-		uint64_t now = (uint64_t)((long long)time(NULL) + offset);
+		/* --now is exact for the first run (key generation takes
+		 * time); later runs keep the same offset to the clock. */
+		uint64_t now = have_now ? now_arg :
+		    (uint64_t)((long long)time(NULL) + offset);
 		uint64_t next;
 		unsigned long long fp;
 		struct build *b;
@@ -285,6 +288,7 @@ main(int argc, char **argv)
 		if (rotator_stop)
 			break;
 		rotator_hup = 0;
+		have_now = 0;
 	}
 	conf_free(c);
 	return rc;
