@@ -7,6 +7,8 @@
 #include <strings.h>
 
 #include "mail/dmarc.h"
+#include "mail/mtasts.h"
+#include "mail/tlsrpt.h"
 #include "responder/check.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -19,16 +21,25 @@ void	 check_judge_policy(const struct check_data *,
 	    const struct check_opts *, struct check_result *);
 
 static int
-txt_has_prefix(const struct dns_answer *a, const char *prefix)
+sts_count(const struct dns_answer *a, size_t *idx)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	if (a == NULL || a->status != DNS_OK)
 		return 0;
 	for (i = 0; i < a->nrr; i++)
-		if (str_has_prefix_ci(a->rr[i].txt, prefix))
-			return 1;
-	return 0;
+		if (mtasts_txt_is_record(a->rr[i].txt, a->rr[i].txt_len))
+			if (n++ == 0)
+				*idx = i;
+	return (int)n;
+}
+
+static int
+sts_has_record(const struct dns_answer *a)
+{
+	size_t idx;
+
+	return sts_count(a, &idx) > 0;
 }
 
 static struct dns_answer *
@@ -56,7 +67,7 @@ check_gather_sts(struct dns *dns, const struct check_opts *o,
 	struct sbuf s;
 
 	d->sts_txt = q_fmt(dns, DNS_T_TXT, "_mta-sts.%s%s", d->domain, NULL);
-	if (!txt_has_prefix(d->sts_txt, "v=STSv1"))
+	if (!sts_has_record(d->sts_txt))
 		return;
 	/* RFC 8461 3.3: the policy host; resolved by our validating
 	 * resolver and pinned, so curl does no DNS of its own */
@@ -271,9 +282,237 @@ judge_dmarc(const struct check_data *d, const struct check_opts *o,
 		    "requested");
 }
 
+static int
+dns_broken(const struct dns_answer *a)
+{
+	return a == NULL || a->sec == DNS_SEC_BOGUS ||
+	    a->status == DNS_TEMPFAIL || a->status == DNS_FAILURE ||
+	    a->status == DNS_MALFORMED;
+}
+
+static void
+judge_sts(const struct check_data *d, struct check_result *r)
+{
+	const struct dns_answer *t = d->sts_txt;
+	const struct http_resp *h = &d->sts_http;
+	struct mtasts_policy pol;
+	struct mtasts_txt txt;
+	char err[256];
+	struct sbuf s;
+	size_t idx = 0, i, bad = 0;
+	int n;
+
+	if (t == NULL)
+		return;
+	if (dns_broken(t)) {
+		check_add(r, "mtasts.record", d->domain, CHECK_CNT, "the "
+		    "lookup of _mta-sts.%s failed: %s, DNSSEC %s%s%s",
+		    d->domain, dns_status_name(t->status),
+		    dns_sec_name(t->sec), t->why ? ": " : "",
+		    t->why ? t->why : "");
+		return;
+	}
+	n = sts_count(t, &idx);
+	if (n == 0) {
+		check_add(r, "mtasts.record", d->domain, CHECK_INFO, "no "
+		    "MTA-STS: no v=STSv1 TXT at _mta-sts.%s (%s)", d->domain,
+		    dns_status_name(t->status));
+		return;
+	}
+	if (n > 1) {
+		check_add(r, "mtasts.record", d->domain, CHECK_FAIL, "%d "
+		    "v=STSv1 records at _mta-sts.%s: senders treat this as "
+		    "no policy (RFC 8461 3.1)", n, d->domain);
+		return;
+	}
+	if (mtasts_txt_parse(t->rr[idx].txt, t->rr[idx].txt_len, &txt, err,
+	    sizeof(err)) != 0) {
+		check_add(r, "mtasts.record", d->domain, CHECK_FAIL, "syntax "
+		    "error: %s; record: \"%s\"", err, t->rr[idx].txt);
+		return;
+	}
+	check_add(r, "mtasts.record", d->domain, CHECK_PASS, "\"%s\" "
+	    "(id %s, DNSSEC %s)", t->rr[idx].txt, txt.id,
+	    dns_sec_name(t->sec));
+	/* the policy */
+	if (!d->sts_fetched) {
+		const struct dns_answer *a = d->sts_a;
+
+		if (dns_broken(a))
+			check_add(r, "mtasts.policy", d->domain, CHECK_CNT,
+			    "the address of mta-sts.%s could not be looked "
+			    "up: %s", d->domain, a ? dns_status_name(a->status)
+			    : "not looked up");
+		else
+			check_add(r, "mtasts.policy", d->domain, CHECK_FAIL,
+			    "mta-sts.%s has no address (%s): the policy "
+			    "cannot be fetched", d->domain,
+			    dns_status_name(a->status));
+		return;
+	}
+	sbuf_init(&s, 1024);
+	sbuf_addf(&s, "GET https://mta-sts.%s/.well-known/mta-sts.txt: ",
+	    d->domain);
+	if (!h->ok && h->status == 0 && strstr(h->error, "timed out")) {
+		check_add(r, "mtasts.policy", d->domain, CHECK_CNT, "%s%s",
+		    s.data, h->error);
+		goto out;
+	}
+	if (!h->ok && !h->too_big && h->status == 0) {
+		check_add(r, "mtasts.policy", d->domain, CHECK_FAIL, "%sfetch "
+		    "failed: %s", s.data, h->error);
+		goto out;
+	}
+	if (h->status >= 300 && h->status < 400) {
+		check_add(r, "mtasts.policy", d->domain, CHECK_FAIL, "%s"
+		    "HTTP %ld redirect to %s: redirects must not be followed "
+		    "(RFC 8461 3.3)", s.data, h->status,
+		    h->location[0] ? h->location : "(no Location)");
+		goto out;
+	}
+	if (h->status != 200) {
+		check_add(r, "mtasts.policy", d->domain, CHECK_FAIL, "%sHTTP "
+		    "%ld, not 200", s.data, h->status);
+		goto out;
+	}
+	if (h->too_big) {
+		check_add(r, "mtasts.policy", d->domain, CHECK_FAIL, "%sthe "
+		    "policy is larger than 64 KiB", s.data);
+		goto out;
+	}
+	if (!str_has_prefix_ci(h->content_type, "text/plain") ||
+	    (h->content_type[10] != '\0' && h->content_type[10] != ';' &&
+	    h->content_type[10] != ' ')) {
+		check_add(r, "mtasts.policy", d->domain, CHECK_FAIL, "%s"
+		    "Content-Type \"%s\", not text/plain (RFC 8461 3.2)",
+		    s.data, h->content_type);
+		goto out;
+	}
+	if (mtasts_policy_parse(h->body, h->body_len, &pol, err,
+	    sizeof(err)) != 0) {
+		check_add(r, "mtasts.policy", d->domain, CHECK_FAIL, "%s"
+		    "syntax error: %s; policy: \"%.300s\"", s.data, err,
+		    h->body);
+		goto out;
+	}
+	sbuf_reset(&s);
+	for (i = 0; i < pol.nmx; i++)
+		sbuf_addf(&s, "%s%s", i ? ", " : "", pol.mx[i]);
+	check_add(r, "mtasts.policy", d->domain, CHECK_PASS, "HTTP 200 "
+	    "text/plain, %zu octets in %.0f ms; mode %s, max_age %u%s, "
+	    "mx: %s", h->body_len, h->ms, mtasts_mode_name(pol.mode),
+	    pol.max_age, pol.max_age < 86400 ? " (less than a day: RFC "
+	    "8461 3.2 suggests weeks)" : "", s.data ? s.data : "");
+	switch (pol.mode) {
+	case MTASTS_MODE_ENFORCE:
+		check_add(r, "mtasts.mode", d->domain, CHECK_PASS, "mode: "
+		    "enforce");
+		break;
+	case MTASTS_MODE_TESTING:
+		check_add(r, "mtasts.mode", d->domain, CHECK_WARN, "mode: "
+		    "testing (failures are only reported)");
+		break;
+	default:
+		check_add(r, "mtasts.mode", d->domain, CHECK_INFO, "mode: "
+		    "none (the policy is withdrawn)");
+		goto out;
+	}
+	if (d->nmx == 0)
+		goto out;
+	sbuf_reset(&s);
+	for (i = 0; i < d->nmx; i++)
+		if (mtasts_policy_match(&pol, d->mxs[i].name) < 0) {
+			sbuf_addf(&s, "%s%s", bad++ ? ", " : "",
+			    d->mxs[i].name);
+		}
+	if (bad) {
+		char *names = sbuf_take(&s);
+		struct sbuf m;
+
+		sbuf_init(&m, 4096);
+		for (i = 0; i < pol.nmx; i++)
+			sbuf_addf(&m, "%s%s", i ? ", " : "", pol.mx[i]);
+		check_add(r, "mtasts.mx", d->domain, CHECK_FAIL, "MX %s not "
+		    "matched by any policy mx pattern (%s): enforcing "
+		    "senders will not deliver there", names,
+		    m.data ? m.data : "none");
+		sbuf_free(&m);
+		free(names);
+	} else {
+		check_add(r, "mtasts.mx", d->domain, CHECK_PASS, "all %zu MX "
+		    "hosts matched by the policy", d->nmx);
+	}
+out:
+	sbuf_free(&s);
+}
+
+static void
+judge_dkim(const struct check_data *d, struct check_result *r);
+static void
+judge_tlsrpt(const struct check_data *d, struct check_result *r);
+
 void
 check_judge_policy(const struct check_data *d, const struct check_opts *o,
     struct check_result *r)
 {
+	judge_sts(d, r);
+	judge_tlsrpt(d, r);
 	judge_dmarc(d, o, r);
+	judge_dkim(d, r);
+}
+
+static void
+judge_tlsrpt(const struct check_data *d, struct check_result *r)
+{
+	const struct dns_answer *t = d->tlsrpt;
+	struct tlsrpt_record rec;
+	char err[256];
+	size_t i, idx = 0, n = 0;
+
+	if (t == NULL)
+		return;
+	if (dns_broken(t)) {
+		check_add(r, "tlsrpt.record", d->domain, CHECK_CNT, "the "
+		    "lookup of _smtp._tls.%s failed: %s, DNSSEC %s%s%s",
+		    d->domain, dns_status_name(t->status),
+		    dns_sec_name(t->sec), t->why ? ": " : "",
+		    t->why ? t->why : "");
+		return;
+	}
+	for (i = 0; t->status == DNS_OK && i < t->nrr; i++)
+		if (tlsrpt_is_record(t->rr[i].txt, t->rr[i].txt_len))
+			if (n++ == 0)
+				idx = i;
+	if (n == 0) {
+		check_add(r, "tlsrpt.record", d->domain, CHECK_INFO, "no "
+		    "v=TLSRPTv1 TXT at _smtp._tls.%s (%s)", d->domain,
+		    dns_status_name(t->status));
+		return;
+	}
+	if (n > 1) {
+		check_add(r, "tlsrpt.record", d->domain, CHECK_FAIL, "%zu "
+		    "v=TLSRPTv1 records at _smtp._tls.%s: senders use none "
+		    "(RFC 8460 3)", n, d->domain);
+		return;
+	}
+	if (tlsrpt_parse(t->rr[idx].txt, t->rr[idx].txt_len, &rec, err,
+	    sizeof(err)) != 0) {
+		check_add(r, "tlsrpt.record", d->domain, CHECK_FAIL, "syntax "
+		    "error: %s; record: \"%s\"", err, t->rr[idx].txt);
+		return;
+	}
+	check_add(r, "tlsrpt.record", d->domain, CHECK_PASS, "\"%s\" "
+	    "(%zu report destination(s), DNSSEC %s)", t->rr[idx].txt,
+	    rec.nrua, dns_sec_name(t->sec));
+}
+
+static void
+judge_dkim(const struct check_data *d, struct check_result *r)
+{
+	if (d->nsel == 0) {
+		check_add(r, "dkim.key", d->domain, CHECK_CNT, "no DKIM "
+		    "selector given (--dkim-selector): selectors are not "
+		    "guessed");
+		return;
+	}
 }
