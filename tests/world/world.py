@@ -1000,6 +1000,7 @@ def up():
         os.makedirs("/etc/echomx")
     make_network(hosts)
     log("network: %d hosts (%.1fs)" % (len(hosts), time.time() - t0))
+    fail_at("network")
     make_ca()
     senders = [h for h in hosts if h.role in ("sender", "exim")]
     work = []
@@ -1027,6 +1028,7 @@ def up():
     build_dns(hosts, scen, senders)
     log("configuration, keys, certificates, signed zones (%.1fs)" %
         (time.time() - t0))
+    fail_at("build")
     dns = os.path.join(W, "dns")
     nsrun("ns", "nsd", "-c", dns + "/nsd.conf")
     nsrun("resolver", "unbound", "-c", dns + "/unbound.conf")
@@ -1047,12 +1049,21 @@ def up():
         futs += [ex.submit(start_exim, h) for h in hosts if h.role == "exim"]
         for f in futs:
             f.result()
+    fail_at("daemons")
     wait_for("every daemon's pid file",
              lambda: all(pid_alive(p) for p in pidfiles()), 20)
     wfile(stamp, want + "\n")
     log("up in %.1fs: %d hosts, %d scenarios" % (time.time() - t0,
                                                  len(hosts), len(scen)))
     return 0
+
+
+def fail_at(stage):
+    """ECHOMX_WORLD_FAIL_AT=network|build|daemons: fail there (to test that
+    down cleans up after a failed up)."""
+    if os.environ.get("ECHOMX_WORLD_FAIL_AT") == stage:
+        raise WorldError("failing after stage '%s' as asked "
+                         "(ECHOMX_WORLD_FAIL_AT)" % stage)
 
 
 def build_scen_dkim(sc):
