@@ -114,7 +114,9 @@ render_json(struct sbuf *b, const struct check_result *r,
 	js(b, sc->colour);
 	sbuf_adds(b, ", \"colour_why\": ");
 	js(b, sc->colour_why);
-	sbuf_addf(b, ", \"elapsed_ms\": %.0f", r->ms_total);
+	sbuf_addf(b, ", \"elapsed_ms\": %.0f, \"critical_path_ms\": %.0f, "
+	    "\"critical_path\": ", r->ms_total, r->ms_critical);
+	js(b, r->critical_chain);
 	sbuf_adds(b, ",\n \"scores\": {");
 	for (c = 0; c < SCORE_NCAT; c++) {
 		const struct score_catres *cr = &sc->cat[c];

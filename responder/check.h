@@ -89,6 +89,8 @@ struct check_data {
 	struct dns_answer *dkim[CHECK_MAX_SEL];
 
 	double		 ms_total;
+	/* durations of the chains that are not single lookups */
+	double		 ms_spf, ms_dmarc, ms_sts, ms_mxset;
 };
 
 struct check_opts {
@@ -111,6 +113,10 @@ struct check_result {
 	size_t		 nfind;
 	struct check_finding *find;
 	double		 ms_total;
+	/* the longest chain of dependent steps, from the measured step
+	 * times: what a perfectly concurrent check would take */
+	double		 ms_critical;
+	char		 critical_chain[256];
 };
 
 /* Gather (network). data is zeroed by the caller; free with

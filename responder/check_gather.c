@@ -89,6 +89,15 @@ par_wait(struct par *p)
 	p->n = 0;
 }
 
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
 static void
 strip_dot(char *s)
 {
@@ -168,9 +177,11 @@ task_spf(void *arg)
 	struct gctx *g = arg;
 	struct spf_dns_ops ops = { spf_lookup };
 	struct spf_eval_analysis *an = xcalloc(1, sizeof(*an));
+	double t0 = now_ms();
 
 	spf_eval_analyze(&ops, g, g->d->domain, an);
 	g->d->spf = an;
+	g->d->ms_spf = now_ms() - t0;
 }
 
 static void
@@ -358,6 +369,7 @@ task_mxset(void *arg)
 	struct mx_job jobs[CHECK_MAX_MX];
 	struct par p = { 0 };
 	struct dns_answer *mx;
+	double t0 = now_ms();
 	size_t i, j;
 
 	mx = d->mx = dns_query(g->dns, d->domain, DNS_T_MX);
@@ -406,6 +418,7 @@ task_mxset(void *arg)
 		par_add(&p, task_mx, &jobs[i]);
 	}
 	par_wait(&p);
+	d->ms_mxset = now_ms() - t0;
 }
 
 /* --- DMARC, MTA-STS, TLS-RPT, DKIM: plain lookups here; the policy
@@ -436,26 +449,22 @@ static void
 task_dmarc(void *arg)
 {
 	struct gctx *g = arg;
+	double t0 = now_ms();
 
 	check_gather_dmarc(g->dns, g->o, g->d);
+	g->d->ms_dmarc = now_ms() - t0;
 }
 
 static void
 task_sts(void *arg)
 {
 	struct gctx *g = arg;
+	double t0 = now_ms();
 
 	check_gather_sts(g->dns, g->o, g->d);
+	g->d->ms_sts = now_ms() - t0;
 }
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
 
 void
 check_gather(struct dns *dns, const struct check_opts *o,

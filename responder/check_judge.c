@@ -595,6 +595,60 @@ judge_spf(const struct check_data *d, struct check_result *r,
 		    "mechanism (or %%{p} macro) is used");
 }
 
+static double
+ans_ms(const struct dns_answer *a)
+{
+	return a ? a->ms : 0;
+}
+
+/* The critical path from the measured step times (for bench/check). */
+static void
+judge_critical(const struct check_data *d, struct check_result *r)
+{
+	double best = 0, host, addr, t;
+	size_t i, j;
+	const char *what = "";
+
+	for (i = 0; i < d->nmx; i++) {
+		const struct check_mx *m = &d->mxs[i];
+
+		host = ans_ms(m->a);
+		if (ans_ms(m->aaaa) > host)
+			host = ans_ms(m->aaaa);
+		if (ans_ms(m->tlsa) > host)
+			host = ans_ms(m->tlsa);
+		addr = 0;
+		for (j = 0; j < m->naddr; j++) {
+			t = m->addr[j].probe ? m->addr[j].probe->total_ms : 0;
+			if (ans_ms(m->addr[j].ptr) + ans_ms(m->addr[j].ptr_fwd)
+			    > t)
+				t = ans_ms(m->addr[j].ptr) +
+				    ans_ms(m->addr[j].ptr_fwd);
+			if (t > addr)
+				addr = t;
+		}
+		t = ans_ms(d->mx) + ans_ms(d->dom_a) + host + addr;
+		if (t > best) {
+			best = t;
+			what = "MX -> host lookups -> slowest address probe";
+		}
+	}
+	if (d->ms_spf > best) {
+		best = d->ms_spf;
+		what = "SPF include tree";
+	}
+	if (d->ms_dmarc > best) {
+		best = d->ms_dmarc;
+		what = "DMARC lookups";
+	}
+	if (d->ms_sts > best) {
+		best = d->ms_sts;
+		what = "MTA-STS record, address and policy fetch";
+	}
+	r->ms_critical = best;
+	str_copy(r->critical_chain, what, sizeof(r->critical_chain));
+}
+
 struct check_result *
 check_judge(const struct check_data *d, const struct check_opts *o)
 {
@@ -614,6 +668,7 @@ check_judge(const struct check_data *d, const struct check_opts *o)
 	check_judge_policy(d, o, r);
 	sbuf_free(&s);
 	r->ms_total = d->ms_total;
+	judge_critical(d, r);
 	check_sort(r);
 	return r;
 }

@@ -2,10 +2,12 @@
  * (RFC 8460), DMARC (RFC 7489) with the organisational-domain fallback,
  * and DKIM keys (RFC 6376). Gathering (DNS, HTTPS) and judging (pure, on
  * lib/mail's parsers). Touches: lib/dns, lib/http (gather only). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "mail/dkimkey.h"
 #include "mail/dmarc.h"
 #include "mail/mtasts.h"
 #include "mail/tlsrpt.h"
@@ -509,10 +511,74 @@ judge_tlsrpt(const struct check_data *d, struct check_result *r)
 static void
 judge_dkim(const struct check_data *d, struct check_result *r)
 {
+	size_t i;
+
 	if (d->nsel == 0) {
 		check_add(r, "dkim.key", d->domain, CHECK_CNT, "no DKIM "
 		    "selector given (--dkim-selector): selectors are not "
 		    "guessed");
 		return;
+	}
+	for (i = 0; i < d->nsel; i++) {
+		const struct dns_answer *a = d->dkim[i];
+		char subj[DNS_NAME_MAX + 80], err[256], firsterr[256];
+		struct dkimkey k;
+		enum check_status st;
+		size_t j, ok = (size_t)-1;
+
+		snprintf(subj, sizeof(subj), "%s selector %s", d->domain,
+		    d->sel[i]);
+		if (dns_broken(a)) {
+			check_add(r, "dkim.key", subj, CHECK_CNT, "the lookup "
+			    "of %s failed: %s, DNSSEC %s%s%s", a ? a->qname :
+			    "?", a ? dns_status_name(a->status) : "-",
+			    a ? dns_sec_name(a->sec) : "-",
+			    a && a->why ? ": " : "", a && a->why ? a->why : "");
+			continue;
+		}
+		if (a->status != DNS_OK || a->nrr == 0) {
+			check_add(r, "dkim.key", subj, CHECK_FAIL, "no key "
+			    "record at %s (%s)", a->qname,
+			    dns_status_name(a->status));
+			continue;
+		}
+		firsterr[0] = '\0';
+		for (j = 0; j < a->nrr; j++) {
+			if (dkimkey_parse(a->rr[j].txt, a->rr[j].txt_len, &k,
+			    err, sizeof(err)) == 0) {
+				ok = j;
+				break;
+			}
+			if (firsterr[0] == '\0')
+				str_copy(firsterr, err, sizeof(firsterr));
+		}
+		if (ok == (size_t)-1) {
+			check_add(r, "dkim.key", subj, CHECK_FAIL, "syntax "
+			    "error: %s; record at %s: \"%.200s\"", firsterr,
+			    a->qname, a->rr[0].txt);
+			continue;
+		}
+		if (k.revoked) {
+			check_add(r, "dkim.key", subj, CHECK_FAIL, "the key "
+			    "is revoked (empty p=) at %s", a->qname);
+			continue;
+		}
+		if (k.type == DKIMKEY_ED25519)
+			st = CHECK_PASS;
+		else if (k.bits < 1024)
+			st = CHECK_FAIL;
+		else if (k.bits < 2048)
+			st = CHECK_WARN;
+		else
+			st = CHECK_PASS;
+		if (k.testing && st == CHECK_PASS)
+			st = CHECK_WARN;
+		check_add(r, "dkim.key", subj, st, "%s %u bits at %s%s%s "
+		    "(DNSSEC %s)", k.type == DKIMKEY_ED25519 ? "Ed25519" :
+		    "RSA", k.type == DKIMKEY_ED25519 ? 256 : k.bits,
+		    a->qname, k.testing ? ", t=y (testing: receivers treat "
+		    "failures as unsigned)" : "", k.bits && k.bits < 1024 &&
+		    k.type == DKIMKEY_RSA ? ", below the 1024-bit minimum "
+		    "of RFC 8301" : "", dns_sec_name(a->sec));
 	}
 }

@@ -90,15 +90,15 @@ dns_new(const struct dns_opts *o, struct sbuf *err)
 	ub_ctx_debuglevel(d->ctx, 0);
 	/* RFC 6761 names (test., invalid.) and private reverse zones are
 	 * answered locally by default; a checker must ask the real DNS. */
-	if (dns_opt(d, "local-zone:", "test. nodefault", err) ||
-	    dns_opt(d, "local-zone:", "invalid. nodefault", err) ||
-	    dns_opt(d, "local-zone:", "2.0.192.in-addr.arpa. nodefault",
+	if (dns_opt(d, "local-zone:", "test. transparent", err) ||
+	    dns_opt(d, "local-zone:", "invalid. transparent", err) ||
+	    dns_opt(d, "local-zone:", "2.0.192.in-addr.arpa. transparent",
 	    err) ||
-	    dns_opt(d, "local-zone:", "100.51.198.in-addr.arpa. nodefault",
+	    dns_opt(d, "local-zone:", "100.51.198.in-addr.arpa. transparent",
 	    err) ||
-	    dns_opt(d, "local-zone:", "113.0.203.in-addr.arpa. nodefault",
+	    dns_opt(d, "local-zone:", "113.0.203.in-addr.arpa. transparent",
 	    err) ||
-	    dns_opt(d, "local-zone:", "8.b.d.0.1.0.0.2.ip6.arpa. nodefault",
+	    dns_opt(d, "local-zone:", "8.b.d.0.1.0.0.2.ip6.arpa. transparent",
 	    err) ||
 	    dns_opt(d, "unblock-lan-zones:", "yes", err) ||
 	    dns_opt(d, "val-log-level:", "2", err) ||
