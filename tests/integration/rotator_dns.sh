@@ -50,7 +50,7 @@ while [ "$UP" = "$NP" ]; do UP=$(free_port); done
 T0=$(( $(date +%s) / 300 * 300 + 7 ))
 OPTS=(-c "$TOP/conf/echomx.conf" -o "state_dir=$S"
 	-o "zone_template_dir=$TOP/zones" -o "zone_ns_addresses=127.0.0.1"
-	-o "vs.mx06.tlsa_usage=2")
+	-o "vs.mx06.tlsa_usage=2" -o "nsec_mode=${NSEC_MODE:-nsec}")
 RELOAD="reload_command=nsd-control -c $T/nsd.conf reload"
 
 # --- first run: keys are made, zones signed and published ------------
@@ -77,6 +77,12 @@ if command -v ldns-verify-zone >/dev/null; then
 			{ cat "$T/verify.log"; fail "ldns-verify-zone $z"; }
 	done
 fi
+
+case ${NSEC_MODE:-nsec} in
+nsec3) grep -q 'NSEC3PARAM[[:space:]]1 0 0 -' "$S/zones/et.echomx.test.zone" ||
+	fail "no NSEC3PARAM 1 0 0 - in nsec3 mode" ;;
+*) grep -q 'NSEC3' "$S/zones/et.echomx.test.zone" && fail "NSEC3 in nsec mode" ;;
+esac
 
 # Nothing changed: nothing is rewritten.
 ino=$(stat -c %i "$S/zones/et.echomx.test.zone")
@@ -308,6 +314,18 @@ cp -p "$T/zsk.saved" "$S/dnssec/Ket.echomx.test.zsk.private"
 	2>"$T/run5.log" || { cat "$T/run5.log"; fail "recovery run failed"; }
 q +dnssec SOA et.echomx.test | grep -q 'flags:.* ad' ||
 	fail "et SOA not secure after recovery"
+
+# --- signatures near expiry are renewed (resign_before, default 7d) -----
+"$R" "${OPTS[@]}" --once --now "$((T0 + 6 * 86400 + 1))" 2>"$T/run6.log" ||
+	fail "run at +6d failed"
+grep -q 'zone_published zone=ut.echomx.test' "$T/run6.log" &&
+	fail "ut re-signed although its signatures are fresh"
+"$R" "${OPTS[@]}" --once --now "$((T0 + 7 * 86400 + 700))" 2>"$T/run7.log" ||
+	fail "run at +7d failed"
+grep -q 'zone_published zone=ut.echomx.test' "$T/run7.log" ||
+	fail "ut not re-signed within resign_before of expiry"
+"$R" "${OPTS[@]}" --once --now "$T0" 2>/dev/null ||
+	fail "run back at T0 failed"
 
 # --- the daemon mode wakes up when a certificate changes -----------------
 "$R" "${OPTS[@]}" -o "vs.mx04.tlsa=matching" -o mx_rotation=1d \
