@@ -486,8 +486,8 @@ tls_handshake(struct pconn *c, const struct probe_req *req,
 	SSL_CTX *ctx;
 	int64_t deadline;
 	unsigned long last;
-	char sec[600];
-	int r, e, w;
+	struct sbuf sec;
+	int r, e, w, ok;
 
 	ERR_clear_error();
 	ctx = SSL_CTX_new(TLS_client_method());
@@ -498,12 +498,17 @@ tls_handshake(struct pconn *c, const struct probe_req *req,
 	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT |
 	    SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-	say(sec, sizeof(sec), "%s:@SECLEVEL=0", o->ciphers);
-	if (!SSL_CTX_set_min_proto_version(ctx, o->min) ||
-	    !SSL_CTX_set_max_proto_version(ctx, o->max) ||
-	    !SSL_CTX_set_cipher_list(ctx, sec) ||
-	    (o->suites != NULL && !SSL_CTX_set_ciphersuites(ctx, o->suites)) ||
-	    (o->groups != NULL && !SSL_CTX_set1_groups_list(ctx, o->groups))) {
+	/* SECLEVEL 0: TLS 1.0/1.1, SHA-1 and small keys must be offered
+	 * to learn whether the server accepts them */
+	sbuf_init(&sec, 16384);
+	ok = sbuf_addf(&sec, "%s:@SECLEVEL=0", o->ciphers) == 0 &&
+	    SSL_CTX_set_min_proto_version(ctx, o->min) &&
+	    SSL_CTX_set_max_proto_version(ctx, o->max) &&
+	    SSL_CTX_set_cipher_list(ctx, sec.data) &&
+	    (o->suites == NULL || SSL_CTX_set_ciphersuites(ctx, o->suites)) &&
+	    (o->groups == NULL || SSL_CTX_set1_groups_list(ctx, o->groups));
+	sbuf_free(&sec);
+	if (!ok) {
 		ssl_err_text(a->err, sizeof(a->err), &last);
 		SSL_CTX_free(ctx);
 		return ATT_LOCAL;
