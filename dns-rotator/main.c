@@ -192,7 +192,8 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			if (nov == ROTATOR_MAX_OVERRIDES) {
-				fprintf(stderr, "echomx-rotator: too many -o\n");
+				fprintf(stderr,
+				    "echomx-rotator: too many -o\n");
 				return 2;
 			}
 			ov[nov++] = optarg;

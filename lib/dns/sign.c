@@ -132,9 +132,13 @@ sign_verify(const char *text, size_t len, const char *zone, uint64_t now,
 		for (j = 0; j < n; j++) {
 			ldns_rr *rr = ldns_rr_list_rr(all, j);
 
-			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG &&
-			    sign_same_name(rr, first) &&
-			    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == t)
+			ldns_rdf *cov;
+
+			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG ||
+			    !sign_same_name(rr, first))
+				continue;
+			cov = ldns_rr_rrsig_typecovered(rr);
+			if (cov != NULL && ldns_rdf2rr_type(cov) == t)
 				ldns_rr_list_push_rr(sigs, rr);
 		}
 		if (ldns_rr_list_rr_count(sigs) == 0)
