@@ -299,6 +299,37 @@ has banner_code=421
 val not_tested | grep -q 421 || fail "421: not_tested says '$(val not_tested)'"
 has handshake=could-not-test
 
+# --- cross-check with Postfix's own client, posttls-finger ---
+# (verify level with our CA: same trust and name verdicts; its SPKI
+# fingerprint is the data of the TLSA 3 1 1 record that matched above.
+# posttls-finger's DANE mode needs DNSSEC-validated TLSA from DNS, which
+# this loopback test has not: DANE itself is cross-checked in the world.)
+need posttls-finger
+finger() { MAIL_CONFIG=$PF posttls-finger -c -l verify -F "$C/ca.pem" \
+	"[127.0.0.1]:$1" mx.probe.test 2>&1; }
+hexof() { tr -d ':' | tr 'A-F' 'a-f'; }
+CASE=finger-good
+F=$(finger "$P_GOOD")
+printf '%s\n' "$F" | grep -q 'Verified TLS connection' ||
+	fail "posttls-finger does not verify good: $F"
+pk=$(printf '%s\n' "$F" | sed -n 's/.*pkey_fingerprint=\([0-9A-F:]*\).*/\1/p' |
+    head -n 1 | hexof)
+[ "$pk" = "$GOOD_SPKI" ] || fail "SPKI digest: posttls-finger $pk, ours $GOOD_SPKI"
+fp=$(printf '%s\n' "$F" | sed -n 's/.* fingerprint=\([0-9A-F:]*\),.*/\1/p' |
+    head -n 1 | hexof)
+[ ${#fp} = 64 ] || fail "no certificate fingerprint from posttls-finger"
+probe "$P_GOOD"
+val text.chain | grep -q "sha256=$fp" || fail "cert digest $fp not ours"
+CASE=finger-self
+finger "$P_SELF" | grep -q 'Untrusted TLS connection' ||
+	fail "posttls-finger trusts the self-signed server"
+CASE=finger-wrong
+finger "$P_WRONG" | grep -q 'hostname mismatch' ||
+	fail "posttls-finger: no name mismatch"
+CASE=finger-expired
+finger "$P_EXP" | grep -q 'certificate has expired' ||
+	fail "posttls-finger: not expired"
+
 CASE=refused
 probe "$(free_port)"
 has conn=refused
