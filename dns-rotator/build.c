@@ -290,11 +290,12 @@ build_report(struct build *b, const struct conf *c, uint32_t ttl)
 	sbuf_init(&t, 8192);
 	sbuf_init(&pub, 8192);
 	sbuf_init(&err, BUILD_ERR_MAX);
-	/* RFC 7208: the replies leave from the hosts named by the domain's
-	 * A and MX records (in the base template). */
-	build_txt(b, rd, ttl, "v=spf1 a mx -all");
+	/* RFC 7208 and RFC 7489 records, as configured; empty: none. */
+	if (*conf_str(c, "report_spf") != '\0')
+		build_txt(b, rd, ttl, conf_str(c, "report_spf"));
 	sbuf_addf(&s, "_dmarc.%s", rd);
-	build_txt(b, s.data, ttl, "v=DMARC1; p=reject; adkim=s; aspf=s");
+	if (*conf_str(c, "report_dmarc") != '\0')
+		build_txt(b, s.data, ttl, conf_str(c, "report_dmarc"));
 	sbuf_reset(&s);
 	sbuf_addf(&s, "%s._domainkey.%s", conf_str(c, "dkim_selector"), rd);
 	z = build_find(b, s.data, NULL);
