@@ -121,9 +121,10 @@ render_json(struct sbuf *b, const struct check_result *r,
 	for (c = 0; c < SCORE_NCAT; c++) {
 		const struct score_catres *cr = &sc->cat[c];
 
-		sbuf_addf(b, "%s\n  \"%s\": {\"score\": %d, \"sum\": %d, "
-		    "\"untested_max\": %d, \"points\": [", c ? "," : "",
-		    score_cat_name(c), cr->score, cr->sum, cr->untested_max);
+		sbuf_addf(b, "%s\n  \"%s\": {\"score\": %d, \"tested\": %s, "
+		    "\"sum\": %d, \"untested_max\": %d, \"points\": [",
+		    c ? "," : "", score_cat_name(c), cr->score,
+		    cr->tested ? "true" : "false", cr->sum, cr->untested_max);
 		for (i = 0; i < cr->nitem; i++) {
 			sbuf_adds(b, i ? ", " : "");
 			sbuf_adds(b, "{\"id\": ");
@@ -211,9 +212,16 @@ render_text(struct sbuf *b, const struct check_result *r,
 		sbuf_adds(b, "\nCould not test: ");
 		render_text_esc(b, r->not_tested, 0);
 	}
-	sbuf_addf(b, "\nScores: confidentiality %d, phishing %d, integrity "
-	    "%d (of 100)\n", sc->cat[SCORE_CONF].score,
-	    sc->cat[SCORE_PHISH].score, sc->cat[SCORE_INTEG].score);
+	sbuf_adds(b, "\nScores (of 100):");
+	for (g = 0; g < SCORE_NCAT; g++) {
+		if (sc->cat[g].tested)
+			sbuf_addf(b, " %s %d%s", score_cat_name(g),
+			    sc->cat[g].score, g + 1 < SCORE_NCAT ? "," : "");
+		else
+			sbuf_addf(b, " %s not tested%s", score_cat_name(g),
+			    g + 1 < SCORE_NCAT ? "," : "");
+	}
+	sbuf_adds(b, "\n");
 	sbuf_addf(b, "Findings: %zu fail, %zu warn, %zu could-not-test, "
 	    "%zu info, %zu pass (%.1f s)\n", n[CHECK_FAIL], n[CHECK_WARN],
 	    n[CHECK_CNT], n[CHECK_INFO], n[CHECK_PASS], r->ms_total / 1000);

@@ -225,6 +225,7 @@ score_compute(const struct score_table *t, const struct check_result *r,
 				cr->untested_max += max;
 				continue;
 			}
+			cr->tested = 1;
 			for (k = 0; k < t->n; k++)
 				if (t->rule[k].cat == c &&
 				    t->rule[k].status == worst &&

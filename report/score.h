@@ -43,6 +43,7 @@ struct score_catres {
 	int		 score;		/* 0..100 */
 	int		 sum;		/* raw points */
 	int		 untested_max;	/* points taken out of the maximum */
+	int		 tested;	/* some counted id was tested */
 	size_t		 nitem;
 	struct score_item item[64];
 };

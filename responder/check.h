@@ -61,7 +61,7 @@ struct check_data {
 	int		 null_mx;		/* RFC 7505 */
 	struct dns_answer *dom_a, *dom_aaaa;	/* implicit MX lookups */
 	size_t		 nmx;
-	size_t		 mx_total;		/* before the CHECK_MAX_MX cut */
+	size_t		 mx_total;		/* before the cut */
 	struct check_mx	 mxs[CHECK_MAX_MX];
 
 	/* SPF (lib/mail/spf_eval.h), kept opaque here */

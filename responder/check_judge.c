@@ -213,7 +213,12 @@ judge_host_dns(const struct check_mx *m, struct check_result *r,
 		    e.data);
 	}
 	if (m->naddr == 0) {
-		if (lookup_failed(a) || lookup_failed(aaaa))
+		if ((a && a->sec == DNS_SEC_BOGUS) ||
+		    (aaaa && aaaa->sec == DNS_SEC_BOGUS))
+			check_add(r, "dns.addr", m->name, CHECK_CNT, "the "
+			    "address records are DNSSEC-bogus, so the host "
+			    "was not probed: %s", e.data);
+		else if (lookup_failed(a) || lookup_failed(aaaa))
 			check_add(r, "dns.addr", m->name, CHECK_CNT, "the "
 			    "address lookups failed: %s", e.data);
 		else
@@ -413,10 +418,17 @@ judge_addr(const struct check_mx *m, const struct check_addr *ad,
 		check_add(r, "tls.ciphers", subj, CHECK_CNT, "cipher suites "
 		    "not enumerated; negotiated: %s",
 		    ptext(s, p, PROBE_F_HANDSHAKE));
-	else if (nonfs)
+	else if (nonfs) {
+		sbuf_reset(&e);
+		for (i = 0; i < p->nciphers; i++)
+			if (!p->ciphers[i].fs)
+				sbuf_addf(&e, "%s%s", e.len ? " " : "",
+				    p->ciphers[i].name);
 		check_add(r, "tls.ciphers", subj, CHECK_WARN, "%d suite(s) "
-		    "without forward secrecy: %s", nonfs,
-		    ptext(s, p, PROBE_F_CIPHERS));
+		    "without forward secrecy: %s; all accepted: %s", nonfs,
+		    e.data, ptext(s, p, PROBE_F_CIPHERS));
+		sbuf_reset(&e);
+	}
 	else
 		check_add(r, "tls.ciphers", subj, CHECK_PASS, "all %zu "
 		    "accepted suites are forward-secret%s: %s", p->nciphers,

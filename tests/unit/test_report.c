@@ -20,7 +20,7 @@ test_json_escape(void)
 		{ "\033[31mred", 8, "\"\\u001b[31mred\"" },
 		{ "nul\0x", 5, "\"nul\\u0000x\"" },
 		{ "del\x7f", 4, "\"del\\u007f\"" },
-		{ "caf\xc3\xa9", 5, "\"caf\xc3\xa9\"" },	/* valid UTF-8 */
+		{ "caf\xc3\xa9", 5, "\"caf\xc3\xa9\"" },	/* UTF-8 */
 		{ "bad\xff", 4, "\"bad\\u00ff\"" },		/* invalid */
 		{ "\xc3", 1, "\"\\u00c3\"" },			/* truncated */
 		{ "\xc0\xaf", 2, "\"\\u00c0\\u00af\"" },	/* overlong */
