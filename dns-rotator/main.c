@@ -39,7 +39,9 @@ static void
 rotator_usage(FILE *fp)
 {
 	fprintf(fp, "usage: echomx-rotator [-c FILE] [-o key=value]... [-n] "
-	    "[--once] [--now TIME] [--print-ds]\n"
+	    "[-f] [--once] [--now TIME] [--print-ds]\n"
+	    "  -f          log to stderr (implied by --once and --print-ds);\n"
+	    "              otherwise to syslog\n"
 	    "  --once      build, sign and publish once, then exit\n"
 	    "  --now TIME  act as if it were TIME (Unix time or ISO 8601)\n"
 	    "  --print-ds  print the DS records for the parent zone, exit\n");
@@ -179,13 +181,14 @@ main(int argc, char **argv)
 	size_t nov = 0;
 	const char *path = NULL;
 	int ch, check = 0, once = 0, print_ds = 0, have_now = 0, rc, lvl;
+	int fg = 0;
 	uint64_t now_arg = 0;
 	long long offset = 0;
 	struct conf *c;
 	struct sbuf err;
 	struct sigaction sa;
 
-	while ((ch = getopt_long(argc, argv, "c:o:nh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:o:nfh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
@@ -200,6 +203,9 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			check = 1;
+			break;
+		case 'f':
+			fg = 1;
 			break;
 		case 'O':
 			once = 1;
@@ -228,7 +234,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	c = conf_setup(path, ov, nov, check);
-	if (log_init("echomx-rotator", 1, conf_str(c, "syslog_facility")) < 0)
+	if (log_init("echomx-rotator", fg || once || print_ds,
+	    conf_str(c, "syslog_facility")) < 0)
 		fatal("unknown syslog_facility");
 	if (log_level_from_name(conf_str(c, "log_level"), &lvl) == 0)
 		log_set_level(lvl);

@@ -328,7 +328,7 @@ grep -q 'zone_published zone=ut.echomx.test' "$T/run7.log" ||
 	fail "run back at T0 failed"
 
 # --- the daemon mode wakes up when a certificate changes -----------------
-"$R" "${OPTS[@]}" -o "vs.mx04.tlsa=matching" -o mx_rotation=1d \
+"$R" "${OPTS[@]}" -f -o "vs.mx04.tlsa=matching" -o mx_rotation=1d \
 	2>"$T/daemon.log" &
 DPID=$!
 stop_daemon() { stop_pid "$DPID"; }
