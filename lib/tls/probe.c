@@ -780,6 +780,7 @@ add_cipher(struct probe_result *res, const SSL_CIPHER *ci, enum probe_ver v)
 	/* TLS 1.3 key exchange is always (EC)DHE (RFC 8446 §2) */
 	pc->fs = kx == NID_kx_ecdhe || kx == NID_kx_dhe || kx == NID_kx_any ||
 	    kx == NID_kx_ecdhe_psk || kx == NID_kx_dhe_psk;
+	pc->anon = SSL_CIPHER_get_auth_nid(ci) == NID_auth_null;
 	pc->bits = SSL_CIPHER_get_bits(ci, NULL);
 	return 0;
 }

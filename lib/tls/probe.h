@@ -105,6 +105,8 @@ struct probe_cipher {
 	uint16_t	 id;			/* IANA code point */
 	enum probe_ver	 version;		/* PROBE_TLS12 or PROBE_TLS13 */
 	int		 fs;			/* forward secret (ECDHE/DHE/1.3) */
+	int		 anon;			/* no server authentication
+						 * (aNULL: ADH, AECDH) */
 	int		 bits;			/* symmetric strength */
 };
 

@@ -221,10 +221,11 @@ probe_result_text(const struct probe_result *r, enum probe_field f,
 		break;
 	case PROBE_F_CIPHERS:
 		for (i = 0; i < r->nciphers; i++)
-			sbuf_addf(out, "%s%s%s%s", i ? " " : "",
+			sbuf_addf(out, "%s%s%s%s%s", i ? " " : "",
 			    r->ciphers[i].version == PROBE_TLS13 ?
 			    "1.3:" : "", r->ciphers[i].name,
-			    r->ciphers[i].fs ? "" : "(no-fs)");
+			    r->ciphers[i].fs ? "" : "(no-fs)",
+			    r->ciphers[i].anon ? "(anon)" : "");
 		if (r->nciphers == 0)
 			sbuf_adds(out, "none enumerated");
 		if (!r->ciphers_done)

@@ -194,7 +194,7 @@ has dane.2=match
 has dane.3=unusable
 has ocsp=none
 [ "$(val nciphers)" -ge 4 ] || fail "good: too few suites: $(val nciphers)"
-printf '%s\n' "$OUT" | grep -q '^c=TLSv1.3 TLS_AES_256_GCM_SHA384 fs=1$' ||
+printf '%s\n' "$OUT" | grep -q '^c=TLSv1.3 TLS_AES_256_GCM_SHA384 fs=1 anon=0$' ||
 	fail "good: TLS 1.3 suite missing"
 [ "$(val ngroups)" -ge 2 ] || fail "good: too few groups"
 # every suite reported once
@@ -213,6 +213,12 @@ sclient() { # port version cipher-or-suite -> 0 when the handshake works
 	    grep -q '^ *Cipher *: [A-Z]'
 }
 GOODCIPH=$(printf '%s\n' "$OUT" | sed -n 's/^c=TLSv1.2 \([^ ]*\) .*/\1/p')
+# Postfix offers anonymous suites to opportunistic clients; RSA key
+# exchange (no forward secrecy) is in its "medium" list too
+printf '%s\n' "$OUT" | grep -q '^c=TLSv1.2 ADH-AES256-GCM-SHA384 fs=1 anon=1$' ||
+	fail "good: anonymous suite not reported as such"
+printf '%s\n' "$OUT" | grep -q '^c=TLSv1.2 AES256-GCM-SHA384 fs=0 anon=0$' ||
+	fail "good: non-forward-secret suite not reported as such"
 for c in $(printf '%s\n' "$GOODCIPH" | sed -n '1p;5p;20p;40p;$p'); do
 	sclient "$P_GOOD" -tls1_2 "$c" || fail "probe lists $c, s_client refused"
 done

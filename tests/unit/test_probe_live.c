@@ -267,6 +267,60 @@ t_malformed(void)
 	probe_result_free(r);
 }
 
+/* several probes at once from threads (H4 runs addresses in parallel) */
+struct par {
+	struct script	 s;
+	struct probe_result *r;
+	pthread_t	 th;
+};
+
+static void *
+par_run(void *arg)
+{
+	struct par *p = arg;
+	struct probe_req req;
+
+	memset(&req, 0, sizeof(req));
+	req.ip = "127.0.0.1";
+	req.port = p->s.port;
+	req.timeout_ms = 2000;
+	req.enumerate = PROBE_ENUM_ALL;
+	p->r = probe_run(&req);
+	return NULL;
+}
+
+static void
+t_threads(void)
+{
+	static const char *const banners[4] = { "220 a\r\n",
+	    "421 4.3.2 b\r\n", "220 c\r\n", "554 5.7.1 d\r\n" };
+	struct par p[4];
+	int i;
+
+	memset(p, 0, sizeof(p));
+	for (i = 0; i < 4; i++) {
+		p[i].s.banner = banners[i];
+		p[i].s.replies[0] = "250-x\r\n250 SIZE 5\r\n";
+		p[i].s.replies[1] = "221 bye\r\n";
+		script_start(&p[i].s);
+	}
+	for (i = 0; i < 4; i++)
+		pthread_create(&p[i].th, NULL, par_run, &p[i]);
+	for (i = 0; i < 4; i++) {
+		pthread_join(p[i].th, NULL);
+		script_stop(&p[i].s);
+	}
+	T_EQ_INT(p[0].r->stage, PROBE_STAGE_STARTTLS);
+	T_EQ_INT(p[0].r->ehlo_size, 5);
+	T_EQ_INT(p[1].r->banner.code, 421);
+	T_CONTAINS(p[1].r->not_tested, "421");
+	T_EQ_INT(p[2].r->stage, PROBE_STAGE_STARTTLS);
+	T_EQ_INT(p[3].r->banner.code, 554);
+	T_EQ_STR(p[3].r->banner.text, "554 5.7.1 d");
+	for (i = 0; i < 4; i++)
+		probe_result_free(p[i].r);
+}
+
 /* --- driver mode --- */
 
 static int
@@ -360,8 +414,9 @@ driver(void)
 	printf("nciphers=%zu\nciphers_done=%d\n", r->nciphers,
 	    r->ciphers_done);
 	for (i = 0; i < r->nciphers; i++)
-		printf("c=%s %s fs=%d\n", probe_ver_name(r->ciphers[i].version),
-		    r->ciphers[i].name, r->ciphers[i].fs);
+		printf("c=%s %s fs=%d anon=%d\n",
+		    probe_ver_name(r->ciphers[i].version),
+		    r->ciphers[i].name, r->ciphers[i].fs, r->ciphers[i].anon);
 	printf("ngroups=%zu\n", r->ngroups);
 	printf("trust=%s\nverify_code=%d\n", probe_state_name(r->trust),
 	    r->verify_code);
@@ -390,7 +445,7 @@ int test_main(void);
 #define main test_main
 T_MAIN(T_CASE(t_refused), T_CASE(t_421), T_CASE(t_tarpit),
     T_CASE(t_no_starttls), T_CASE(t_starttls_refused), T_CASE(t_injection),
-    T_CASE(t_ehlo_refused), T_CASE(t_malformed))
+    T_CASE(t_ehlo_refused), T_CASE(t_malformed), T_CASE(t_threads))
 #undef main
 
 int main(void);
