@@ -223,6 +223,43 @@ publish_state_read(const char *path, struct publish_state *st)
 	free(s);
 }
 
+/* The SOA serial of a published zone file (0 when unknown), so that the
+ * serial keeps growing even when the state directory was lost. */
+static uint32_t
+publish_file_serial(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char line[1024], *p, *f[8];
+	uint64_t v = 0;
+	int n, i;
+
+	if (fp == NULL)
+		return 0;
+	for (i = 0; i < 16 && fgets(line, sizeof(line), fp) != NULL; i++) {
+		if (strstr(line, "\tSOA\t") == NULL)
+			continue;
+		n = 0;
+		for (p = line; *p != '\0' && n < 8; ) {
+			while (*p == ' ' || *p == '\t')
+				*p++ = '\0';
+			if (*p == '\0' || *p == '\n')
+				break;
+			f[n++] = p;
+			while (*p != '\0' && *p != ' ' && *p != '\t' &&
+			    *p != '\n')
+				p++;
+			if (*p == '\n')
+				*p = '\0';
+		}
+		/* owner ttl class SOA mname rname serial */
+		if (n >= 7 && str_to_u64(f[6], &v) == 0 && v <= UINT32_MAX)
+			break;
+		v = 0;
+	}
+	fclose(fp);
+	return (uint32_t)v;
+}
+
 int
 publish_zone(const struct conf *c, const struct build_zone *z, uint64_t now,
     int *changed, struct sbuf *err)
@@ -286,6 +323,8 @@ publish_zone(const struct conf *c, const struct build_zone *z, uint64_t now,
 		r = 0;
 		goto out;
 	}
+	if (st.serial == 0)
+		st.serial = publish_file_serial(path.data);
 	serial = st.serial + 1;
 	if (now <= UINT32_MAX && (uint32_t)now > serial)
 		serial = (uint32_t)now;

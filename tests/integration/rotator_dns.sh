@@ -315,6 +315,14 @@ cp -p "$T/zsk.saved" "$S/dnssec/Ket.echomx.test.zsk.private"
 q +dnssec SOA et.echomx.test | grep -q 'flags:.* ad' ||
 	fail "et SOA not secure after recovery"
 
+# --- the serial grows even when the state is lost ------------------------
+before=$(grep -P '\tSOA\t' "$S/zones/ut.echomx.test.zone" | awk '{print $7}')
+rm -rf "$S/rotator"
+"$R" "${OPTS[@]}" --once --now "$T0" 2>/dev/null || fail "run without state failed"
+after=$(grep -P '\tSOA\t' "$S/zones/ut.echomx.test.zone" | awk '{print $7}')
+[ -n "$before" ] && [ "$after" -gt "$before" ] ||
+	fail "serial did not grow after losing the state ($before -> $after)"
+
 # --- signatures near expiry are renewed (resign_before, default 7d) -----
 "$R" "${OPTS[@]}" --once --now "$((T0 + 6 * 86400 + 1))" 2>"$T/run6.log" ||
 	fail "run at +6d failed"
