@@ -138,17 +138,6 @@ struct probe {
 	char		 gave_up_why[PROBE_TEXT_MAX];
 };
 
-/* snprintf that may truncate on purpose (texts are bounded) */
-static void __attribute__((format(printf, 3, 4)))
-say(char *dst, size_t sz, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(dst, sz, fmt, ap);
-	va_end(ap);
-}
-
 static int64_t
 now_ms(void)
 {
@@ -209,7 +198,7 @@ pconn_connect(struct pconn *c, const char *ip, int port, char *err,
 	hints.ai_socktype = SOCK_STREAM;
 	snprintf(portstr, sizeof(portstr), "%d", port);
 	if ((rc = getaddrinfo(ip, portstr, &hints, &ai)) != 0) {
-		say(err, errsz, "bad address '%s': %s", ip,
+		probe_say(err, errsz, "bad address '%s': %s", ip,
 		    gai_strerror(rc));
 		return PROBE_CONN_ERROR;
 	}
@@ -236,7 +225,7 @@ pconn_connect(struct pconn *c, const char *ip, int port, char *err,
 		rc = poll(&pfd, 1, c->timeout_ms);
 	while (rc == -1 && errno == EINTR);
 	if (rc == 0) {
-		say(err, errsz, "no answer within %d ms", c->timeout_ms);
+		probe_say(err, errsz, "no answer within %d ms", c->timeout_ms);
 		return PROBE_CONN_TIMEOUT;
 	}
 	sl = sizeof(e);
@@ -314,18 +303,18 @@ pconn_reply(struct pconn *c, struct probe_reply *r, char *err,
 				return 0;
 			}
 			if (n < 0) {
-				say(err, errsz, "malformed reply: %s",
+				probe_say(err, errsz, "malformed reply: %s",
 				    perr);
 				return -1;
 			}
 		}
 		if (c->len >= PCONN_BUF) {
-			say(err, errsz, "malformed reply: too long");
+			probe_say(err, errsz, "malformed reply: too long");
 			return -1;
 		}
 		w = wait_fd(c->fd, POLLIN, deadline);
 		if (w == 0) {
-			say(err, errsz, "timeout: no complete reply "
+			probe_say(err, errsz, "timeout: no complete reply "
 			    "within %d ms", c->timeout_ms);
 			return -1;
 		}
@@ -335,7 +324,7 @@ pconn_reply(struct pconn *c, struct probe_reply *r, char *err,
 		}
 		k = recv(c->fd, c->buf + c->len, PCONN_BUF - c->len, 0);
 		if (k == 0) {
-			say(err, errsz, "connection closed by the "
+			probe_say(err, errsz, "connection closed by the "
 			    "server");
 			return -1;
 		}
@@ -381,7 +370,7 @@ smtp_dialog(struct pconn *c, const struct probe_req *req, struct dialog *d)
 	d->stage = PROBE_STAGE_BANNER;
 	if (pconn_reply(c, &d->banner, err, sizeof(err)) == -1) {
 		d->not_tested = 1;
-		say(d->why, sizeof(d->why), "banner: %s", err);
+		probe_say(d->why, sizeof(d->why), "banner: %s", err);
 		return -1;
 	}
 	d->have_banner = 1;
@@ -389,17 +378,17 @@ smtp_dialog(struct pconn *c, const struct probe_req *req, struct dialog *d)
 		/* 421, 554 or a greylisting 4xx: the server's reply is the
 		 * evidence; nothing about TLS can be said */
 		d->not_tested = 1;
-		say(d->why, sizeof(d->why), "banner: server answered "
+		probe_say(d->why, sizeof(d->why), "banner: server answered "
 		    "%d instead of 220", d->banner.code);
 		pconn_send(c, "QUIT\r\n");
 		return -1;
 	}
 	d->stage = PROBE_STAGE_EHLO;
-	say(cmd, sizeof(cmd), "EHLO %s\r\n", helo);
+	probe_say(cmd, sizeof(cmd), "EHLO %s\r\n", helo);
 	if (pconn_send(c, cmd) == -1 ||
 	    pconn_reply(c, &d->ehlo, err, sizeof(err)) == -1) {
 		d->not_tested = 1;
-		say(d->why, sizeof(d->why), "EHLO: %s", err);
+		probe_say(d->why, sizeof(d->why), "EHLO: %s", err);
 		return -1;
 	}
 	d->have_ehlo = 1;
@@ -408,12 +397,12 @@ smtp_dialog(struct pconn *c, const struct probe_req *req, struct dialog *d)
 
 		if (code >= 400 && code < 500)
 			d->not_tested = 1;
-		say(cmd, sizeof(cmd), "HELO %s\r\n", helo);
+		probe_say(cmd, sizeof(cmd), "HELO %s\r\n", helo);
 		if (pconn_send(c, cmd) == 0 &&
 		    pconn_reply(c, &d->ehlo, err, sizeof(err)) == 0 &&
 		    d->ehlo.code == 250)
 			d->used_helo = 1;
-		say(d->why, sizeof(d->why), "EHLO answered %d%s; "
+		probe_say(d->why, sizeof(d->why), "EHLO answered %d%s; "
 		    "STARTTLS needs EHLO", code,
 		    d->used_helo ? " (HELO accepted)" : "");
 		pconn_send(c, "QUIT\r\n");
@@ -422,18 +411,18 @@ smtp_dialog(struct pconn *c, const struct probe_req *req, struct dialog *d)
 	d->keys = probe_reply_ehlo(&d->ehlo, &d->size);
 	d->stage = PROBE_STAGE_STARTTLS;
 	if (!(d->keys & PROBE_EHLO_STARTTLS)) {
-		say(d->why, sizeof(d->why), "STARTTLS not offered");
+		probe_say(d->why, sizeof(d->why), "STARTTLS not offered");
 		pconn_send(c, "QUIT\r\n");
 		return -1;
 	}
 	if (pconn_send(c, "STARTTLS\r\n") == -1 ||
 	    pconn_reply(c, &d->starttls, err, sizeof(err)) == -1) {
-		say(d->why, sizeof(d->why), "STARTTLS: %s", err);
+		probe_say(d->why, sizeof(d->why), "STARTTLS: %s", err);
 		return -1;
 	}
 	d->have_starttls = 1;
 	if (d->starttls.code != 220) {
-		say(d->why, sizeof(d->why), "STARTTLS answered %d",
+		probe_say(d->why, sizeof(d->why), "STARTTLS answered %d",
 		    d->starttls.code);
 		pconn_send(c, "QUIT\r\n");
 		return -1;
@@ -538,7 +527,7 @@ tls_handshake(struct pconn *c, const struct probe_req *req,
 			    POLLOUT, deadline);
 			if (w == 1)
 				continue;
-			say(a->err, sizeof(a->err), "handshake: %s",
+			probe_say(a->err, sizeof(a->err), "handshake: %s",
 			    w == 0 ? "timeout" : "poll failed");
 			return ATT_SMTP;
 		}
@@ -581,7 +570,7 @@ tls_handshake(struct pconn *c, const struct probe_req *req,
 		/* e.g. TLS 1.2 DHE: the server's own parameters */
 		if (SSL_get_peer_tmp_key(c->ssl, &tmp) == 1 && tmp != NULL) {
 			if (EVP_PKEY_get_base_id(tmp) == EVP_PKEY_DH)
-				say(a->group, sizeof(a->group), "DH%d",
+				probe_say(a->group, sizeof(a->group), "DH%d",
 				    EVP_PKEY_get_bits(tmp));
 			EVP_PKEY_free(tmp);
 		}
@@ -617,7 +606,7 @@ attempt(struct probe *p, const struct tlsopt *o, int main_conn,
 	memset(a, 0, sizeof(*a));
 	if (!main_conn && p->gave_up) {
 		a->result = ATT_BUDGET;
-		say(a->err, sizeof(a->err), "not tried: %s", p->gave_up_why);
+		probe_say(a->err, sizeof(a->err), "not tried: %s", p->gave_up_why);
 		return;
 	}
 	if (!main_conn && !budget_left(p)) {
@@ -638,7 +627,7 @@ attempt(struct probe *p, const struct tlsopt *o, int main_conn,
 			str_copy(res->conn_error, a->err,
 			    sizeof(res->conn_error));
 			res->stage = PROBE_STAGE_CONNECT;
-			say(res->not_tested, sizeof(res->not_tested),
+			probe_say(res->not_tested, sizeof(res->not_tested),
 			    "connect: %s: %s", probe_conn_name(cs), a->err);
 			str_copy(res->stop_why, res->not_tested,
 			    sizeof(res->stop_why));
@@ -651,7 +640,7 @@ attempt(struct probe *p, const struct tlsopt *o, int main_conn,
 	if (smtp_dialog(&c, req, d) == -1) {
 		if (main_conn)
 			dialog_to_result(res, d);
-		say(a->err, sizeof(a->err), "%s", d->why);
+		probe_say(a->err, sizeof(a->err), "%s", d->why);
 		a->result = ATT_SMTP;
 		goto out;
 	}
@@ -672,7 +661,7 @@ attempt(struct probe *p, const struct tlsopt *o, int main_conn,
 			    sizeof(res->tls_error));
 			str_copy(res->tls_alert, c.alert,
 			    sizeof(res->tls_alert));
-			say(res->stop_why, sizeof(res->stop_why),
+			probe_say(res->stop_why, sizeof(res->stop_why),
 			    "handshake: %s", a->err);
 		}
 	}
@@ -683,7 +672,7 @@ out:
 		/* the server stopped cooperating (tarpit, 421, limits):
 		 * be polite and stop */
 		p->gave_up = 1;
-		say(p->gave_up_why, sizeof(p->gave_up_why), "an earlier "
+		probe_say(p->gave_up_why, sizeof(p->gave_up_why), "an earlier "
 		    "connection failed: %s", a->err);
 	}
 	pconn_close(&c, 1);
@@ -987,7 +976,7 @@ enumerate(struct probe *p, const struct attempt *mainatt)
 				 * sides have (RFC 8446 §4.2.1, RFC 5246
 				 * §7.4.1.3): above the main one, refused */
 				res->versions[v] = PROBE_VER_REFUSED;
-				say(res->version_error[v],
+				probe_say(res->version_error[v],
 				    sizeof(res->version_error[v]),
 				    "inferred: server chose %s",
 				    probe_ver_name(mainv));

@@ -57,7 +57,7 @@ probe_store_new(const struct probe_req *req, char *err, size_t errsz)
 	    X509_STORE_load_path(st, req->ca_path) == 1))
 		return st;
 	e = ERR_peek_last_error();
-	snprintf(err, errsz, "cannot load CA %s: %s",
+	probe_say(err, errsz, "cannot load CA %s: %s",
 	    req->ca_file ? req->ca_file : req->ca_path ? req->ca_path :
 	    "defaults", e ? ERR_reason_error_string(e) : "unknown error");
 	ERR_clear_error();
@@ -270,7 +270,7 @@ probe_chain_judge(struct probe_result *res, const struct probe_req *req,
 				res->verify_code = code;
 				res->verify_depth =
 				    X509_STORE_CTX_get_error_depth(ctx);
-				snprintf(res->verify_text,
+				probe_say(res->verify_text,
 				    sizeof(res->verify_text),
 				    "error %d at depth %d: %s", code,
 				    res->verify_depth,
@@ -331,7 +331,7 @@ probe_ocsp_judge(struct probe_result *res, SSL *ssl, X509_STORE *store,
 	len = SSL_get_tlsext_status_ocsp_resp(ssl, &p);
 	if (len <= 0 || p == NULL) {
 		res->ocsp = PROBE_OCSP_NONE;
-		snprintf(res->ocsp_text, sizeof(res->ocsp_text),
+		probe_say(res->ocsp_text, sizeof(res->ocsp_text),
 		    "no OCSP response stapled%s", res->ocsp_url[0] ?
 		    "; responder not contacted" : "");
 		return;
@@ -345,7 +345,7 @@ probe_ocsp_judge(struct probe_result *res, SSL *ssl, X509_STORE *store,
 	}
 	st = OCSP_response_status(rsp);
 	if (st != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-		snprintf(res->ocsp_text, sizeof(res->ocsp_text),
+		probe_say(res->ocsp_text, sizeof(res->ocsp_text),
 		    "stapled response status %s", OCSP_response_status_str(st));
 		goto out;
 	}
@@ -382,7 +382,7 @@ probe_ocsp_judge(struct probe_result *res, SSL *ssl, X509_STORE *store,
 	res->ocsp = status == V_OCSP_CERTSTATUS_GOOD ? PROBE_OCSP_GOOD :
 	    status == V_OCSP_CERTSTATUS_REVOKED ? PROBE_OCSP_REVOKED :
 	    PROBE_OCSP_UNKNOWN;
-	snprintf(res->ocsp_text, sizeof(res->ocsp_text), "stapled: %s%s%s",
+	probe_say(res->ocsp_text, sizeof(res->ocsp_text), "stapled: %s%s%s",
 	    OCSP_cert_status_str(status),
 	    status == V_OCSP_CERTSTATUS_REVOKED ? ", reason " : "",
 	    status == V_OCSP_CERTSTATUS_REVOKED ?
@@ -469,7 +469,7 @@ ta_verifies(const struct probe_result *res, size_t ta, time_t now,
 	if (X509_verify_cert(ctx) == 1)
 		ok = 1;
 	else
-		snprintf(why, whysz, "%s", X509_verify_cert_error_string(
+		probe_say(why, whysz, "%s", X509_verify_cert_error_string(
 		    X509_STORE_CTX_get_error(ctx)));
 out:
 	for (i = 0; i < PROBE_CHAIN_MAX; i++)
@@ -490,14 +490,14 @@ dane_one(struct probe_result *res, const struct probe_tlsa *t,
 	d->depth = -1;
 	if (t->usage == 0 || t->usage == 1) {
 		d->state = PROBE_DANE_UNUSABLE;
-		snprintf(d->why, sizeof(d->why), "usage %u (%s) is unusable "
+		probe_say(d->why, sizeof(d->why), "usage %u (%s) is unusable "
 		    "for SMTP (RFC 7672 section 3.1.3)", t->usage,
 		    t->usage == 0 ? "PKIX-TA" : "PKIX-EE");
 		return;
 	}
 	if (t->usage > 3 || t->selector > 1 || t->mtype > 2) {
 		d->state = PROBE_DANE_UNUSABLE;
-		snprintf(d->why, sizeof(d->why), "unknown %s %u",
+		probe_say(d->why, sizeof(d->why), "unknown %s %u",
 		    t->usage > 3 ? "usage" : t->selector > 1 ? "selector" :
 		    "matching type", t->usage > 3 ? t->usage :
 		    t->selector > 1 ? t->selector : t->mtype);
@@ -506,7 +506,7 @@ dane_one(struct probe_result *res, const struct probe_tlsa *t,
 	want = t->mtype == 1 ? 32 : t->mtype == 2 ? 64 : 0;
 	if ((want != 0 && t->len != want) || t->len == 0 || t->data == NULL) {
 		d->state = PROBE_DANE_MALFORMED;
-		snprintf(d->why, sizeof(d->why), "data is %zu octets, "
+		probe_say(d->why, sizeof(d->why), "data is %zu octets, "
 		    "matching type %u needs %zu", t->len, t->mtype,
 		    want ? want : (size_t)1);
 		return;
@@ -542,21 +542,21 @@ dane_one(struct probe_result *res, const struct probe_tlsa *t,
 		d->depth = (int)i;
 		if (!ta_verifies(res, i, now, why, sizeof(why))) {
 			d->state = PROBE_DANE_NOMATCH;
-			snprintf(d->why, sizeof(d->why), "matches the "
+			probe_say(d->why, sizeof(d->why), "matches the "
 			    "certificate at depth %zu, but the chain does not "
 			    "verify to it: %s", i, why);
 			return;
 		}
 		if (mx_name == NULL || res->name != PROBE_OK) {
 			d->state = PROBE_DANE_NOMATCH;
-			snprintf(d->why, sizeof(d->why), "matches the trust "
+			probe_say(d->why, sizeof(d->why), "matches the trust "
 			    "anchor at depth %zu, but the certificate does not "
 			    "match the name %s", i, mx_name ? mx_name :
 			    "(none given)");
 			return;
 		}
 		d->state = PROBE_DANE_MATCH;
-		snprintf(d->why, sizeof(d->why), "matches the trust anchor "
+		probe_say(d->why, sizeof(d->why), "matches the trust anchor "
 		    "at depth %zu; chain and name verified", i);
 		return;
 	}
@@ -596,7 +596,7 @@ probe_dane_match(struct probe_result *res, const struct probe_tlsa *t,
 	}
 	if (match > 0) {
 		res->dane_state = PROBE_DANE_MATCH;
-		snprintf(res->dane_text, sizeof(res->dane_text), "%zu of %zu "
+		probe_say(res->dane_text, sizeof(res->dane_text), "%zu of %zu "
 		    "TLSA records match the presented chain", match, n);
 	} else if (untested > 0) {
 		res->dane_state = PROBE_DANE_NOT_TESTED;
@@ -604,12 +604,12 @@ probe_dane_match(struct probe_result *res, const struct probe_tlsa *t,
 		    "(no TLS)", sizeof(res->dane_text));
 	} else if (nomatch > 0) {
 		res->dane_state = PROBE_DANE_NOMATCH;
-		snprintf(res->dane_text, sizeof(res->dane_text), "none of "
+		probe_say(res->dane_text, sizeof(res->dane_text), "none of "
 		    "%zu usable TLSA records matches the presented chain",
 		    nomatch);
 	} else {
 		res->dane_state = PROBE_DANE_UNUSABLE;
-		snprintf(res->dane_text, sizeof(res->dane_text), "no usable "
+		probe_say(res->dane_text, sizeof(res->dane_text), "no usable "
 		    "TLSA record (usages 0/1 or unknown parameters, or "
 		    "malformed)");
 	}

@@ -19,6 +19,9 @@ void	 probe_chain_judge(struct probe_result *, const struct probe_req *,
 void	 probe_ocsp_judge(struct probe_result *, SSL *, X509_STORE *,
 	    STACK_OF(X509) *, time_t now);
 void	 probe_cert_clear(struct probe_cert *);
+/* snprintf that may truncate on purpose (texts are bounded) */
+void	 probe_say(char *, size_t, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 void	 probe_hex(const unsigned char *, size_t, char *, size_t);
 
 #endif

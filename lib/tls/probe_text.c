@@ -1,13 +1,25 @@
 /* probe_text: short evidence texts of a probe result, and the names of
  * its enum values. Touches: nothing (formats the result only). Server
  * text is copied raw: the caller escapes. */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "tls/probe.h"
+#include "tls/probe_int.h"
 #include "util/str.h"
+
+void
+probe_say(char *dst, size_t sz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(dst, sz, fmt, ap);
+	va_end(ap);
+}
 
 const char *
 probe_conn_name(enum probe_conn c)
