@@ -50,7 +50,8 @@ while [ "$UP" = "$NP" ]; do UP=$(free_port); done
 T0=$(( $(date +%s) / 300 * 300 + 7 ))
 OPTS=(-c "$TOP/conf/echomx.conf" -o "state_dir=$S"
 	-o "zone_template_dir=$TOP/zones" -o "zone_ns_addresses=127.0.0.1"
-	-o "vs.mx06.tlsa_usage=2" -o "nsec_mode=${NSEC_MODE:-nsec}")
+	-o "vs.mx06.tlsa_usage=2" -o "nsec_mode=${NSEC_MODE:-nsec}"
+	-o "vs.mx07.addresses=127.0.1.7:2525 [2001:db8::7]:25")
 RELOAD="reload_command=nsd-control -c $T/nsd.conf reload"
 
 # --- first run: keys are made, zones signed and published ------------
@@ -269,6 +270,10 @@ q +cd +short A mx08.et.echomx.test | grep -qx '127.0.1.8' ||
 	fail "bogus name: no answer with +cd"
 q +short A mx07.et.echomx.test | grep -qx '127.0.1.7' ||
 	fail "mx07 address missing"
+q +dnssec AAAA mx07.et.echomx.test | grep -q 'flags:.* ad' ||
+	fail "mx07 AAAA not secure"
+q +short AAAA mx07.et.echomx.test | grep -qx '2001:db8::7' ||
+	fail "mx07 IPv6 address missing"
 
 # --- one rotation later the first MX differs ------------------------------
 first() { dig +short +norec -p "$NP" @127.0.0.1 MX et.echomx.test |
@@ -314,6 +319,18 @@ cp -p "$T/zsk.saved" "$S/dnssec/Ket.echomx.test.zsk.private"
 	2>"$T/run5.log" || { cat "$T/run5.log"; fail "recovery run failed"; }
 q +dnssec SOA et.echomx.test | grep -q 'flags:.* ad' ||
 	fail "et SOA not secure after recovery"
+
+# --- the MTA-STS id follows the policy ----------------------------------
+pol="$S/mta-sts/mta-sts.et.echomx.test/.well-known/mta-sts.txt"
+"$R" "${OPTS[@]}" -o vs.mx04.in_sts_policy=yes --once --now "$T0" \
+	2>/dev/null || fail "policy change run failed"
+grep -q '^mx: mx04.et.echomx.test$' "$pol" || fail "policy lacks mx04"
+id2=$(grep -o 'v=STSv1; id=[0-9a-f]*;' "$S/zones/et.echomx.test.zone" |
+	sed 's/.*id=\([0-9a-f]*\);/\1/')
+[ -n "$id2" ] && [ "$id2" != "$id" ] ||
+	fail "MTA-STS id did not change with the policy ($id -> $id2)"
+"$R" "${OPTS[@]}" --once --now "$T0" 2>/dev/null || fail "policy restore run failed"
+grep -q '^mx: mx04' "$pol" && fail "policy still lists mx04"
 
 # --- the serial grows even when the state is lost ------------------------
 before=$(grep -P '\tSOA\t' "$S/zones/ut.echomx.test.zone" | awk '{print $7}')
