@@ -289,7 +289,8 @@ task_q(void *arg)
 
 	if (j->type == DNS_T_TLSA) {
 		sbuf_init(&s, sizeof(name) - 1);
-		sbuf_addf(&s, "_25._tcp.%s", j->mx->name);
+		sbuf_addf(&s, "_%d._tcp.%s", j->g->o->port ? j->g->o->port :
+		    25, j->mx->name);
 		str_copy(name, s.data ? s.data : "", sizeof(name));
 		sbuf_free(&s);
 	} else {
