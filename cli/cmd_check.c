@@ -13,6 +13,8 @@
 #include "cli/cli.h"
 #include "dns/dns.h"
 #include "http/http.h"
+#include "mail/psl.h"
+#include "mail/psl_load.h"
 #include "report/render.h"
 #include "report/score.h"
 #include "responder/check.h"
@@ -113,6 +115,8 @@ cmd_check(int argc, char **argv)
 	struct conf *c;
 	struct dns *dns;
 	pthread_t wd;
+	struct psl *psl;
+	char pslerr[256];
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:o:nh", lopts, NULL)) != -1) {
@@ -225,6 +229,10 @@ cmd_check(int argc, char **argv)
 	check_total_ms = o.total_ms ? o.total_ms : 120000;
 	if (pthread_create(&wd, NULL, check_watchdog, NULL) == 0)
 		pthread_detach(wd);
+	psl = psl_load_file(o.psl_file, pslerr, sizeof(pslerr));
+	o.psl = psl;
+	if (psl == NULL)
+		o.psl_error = pslerr;
 	d = xcalloc(1, sizeof(*d));
 	check_gather(dns, &o, d);
 	r = check_judge(d, &o);
@@ -249,6 +257,7 @@ cmd_check(int argc, char **argv)
 	free(d);
 	free(st);
 	dns_free(dns);
+	psl_free(psl);
 	conf_free(c);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include "http/http.h"
 
 struct probe_result;
+struct psl;
 
 enum check_status {
 	CHECK_PASS,
@@ -103,6 +104,8 @@ struct check_opts {
 	int		 ipv6;
 	int		 enumerate;	/* PROBE_ENUM_* bits */
 	const char	*psl_file;
+	const struct psl *psl;	/* NULL: no org-domain fallback */
+	const char	*psl_error;	/* why psl is NULL */
 	int		 port;		/* SMTP port, 0 = 25 (tests) */
 };
 

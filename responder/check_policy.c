@@ -10,6 +10,7 @@
 #include "mail/dkimkey.h"
 #include "mail/dmarc.h"
 #include "mail/mtasts.h"
+#include "mail/psl.h"
 #include "mail/tlsrpt.h"
 #include "responder/check.h"
 #include "util/mem.h"
@@ -110,9 +111,9 @@ static void
 org_domain(const struct check_opts *o, const char *name, char *out,
     size_t outsz)
 {
-	(void)o;
-	/* until the public suffix module lands: the name itself */
-	str_copy(out, name, outsz);
+	/* without a list (or for a public suffix itself): the name */
+	if (o->psl == NULL || psl_org_domain(o->psl, name, out, outsz) != 0)
+		str_copy(out, name, outsz);
 }
 
 static int
@@ -205,7 +206,6 @@ judge_dmarc(const struct check_data *d, const struct check_opts *o,
 	size_t idx = 0, i, k, ext = 0;
 	int n;
 
-	(void)o;
 	if (use == NULL)
 		return;
 	if (use->sec == DNS_SEC_BOGUS || use->status == DNS_TEMPFAIL ||
@@ -219,10 +219,13 @@ judge_dmarc(const struct check_data *d, const struct check_opts *o,
 	n = dmarc_pick(use, &idx);
 	if (n == 0) {
 		check_add(r, "dmarc.record", d->domain, CHECK_FAIL, "no "
-		    "v=DMARC1 record at _dmarc.%s%s%s (%s)", d->domain,
+		    "v=DMARC1 record at _dmarc.%s%s%s (%s)%s%s", d->domain,
 		    d->dmarc_org ? " nor at the organisational domain's "
 		    "_dmarc." : "", d->dmarc_org ? d->org_domain : "",
-		    dns_status_name(use->status));
+		    dns_status_name(use->status), o->psl ? "" :
+		    "; no organisational-domain fallback: ",
+		    o->psl ? "" : (o->psl_error ? o->psl_error :
+		    "no public suffix list"));
 		return;
 	}
 	if (n == 2) {
