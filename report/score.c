@@ -317,6 +317,14 @@ score_colour(const struct check_result *r, char *why, size_t whysz)
 		return "red";
 	}
 	if (tls_ok == 0) {
+		for (i = 0; i < r->nfind; i++)
+			if (strcmp(r->find[i].id, "dns.mx") == 0 &&
+			    r->find[i].status == CHECK_INFO &&
+			    strncmp(r->find[i].evidence, "null MX", 7) == 0) {
+				snprintf(why, whysz, "null MX: the domain "
+				    "receives no mail");
+				return "white";
+			}
 		snprintf(why, whysz, "no MX address could be tested over "
 		    "TLS");
 		return "white";

@@ -228,6 +228,12 @@ test_colours(void)
 	set(r, "dnssec.mx", NULL, CHECK_WARN);
 	T_EQ_STR(score_colour(r, why, sizeof(why)), "white");
 	check_result_free(r);
+	/* null MX: says so */
+	r = check_result_new("x.test");
+	check_add(r, "dns.mx", "x.test", CHECK_INFO, "null MX (RFC 7505)");
+	T_EQ_STR(score_colour(r, why, sizeof(why)), "white");
+	T_CONTAINS(why, "null MX");
+	check_result_free(r);
 	/* nothing tested over TLS: not green, not red */
 	r = check_result_new("x.test");
 	check_add(r, "smtp.starttls", "mx 1.2.3.4", CHECK_CNT, "421");
