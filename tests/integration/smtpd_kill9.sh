@@ -84,4 +84,5 @@ done <"$T/ids"
 for f in $(sql 'select spool_file from message'); do
 	[ -f "$ST/spool/new/$f" ] || fail "row without file: $f"
 done
+smtpd_finish
 echo ok

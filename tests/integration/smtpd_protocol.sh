@@ -141,4 +141,5 @@ case $r in "EHLO,STARTTLS,PIPELINED-AFTER-STARTTLS,HANDSHAKE,TLS,EHLO,RCPT,MAIL"
 [ "$(sql "select end_reason from connection where commands like 'BOGUS%' or commands like 'UNKNOWN,UNKNOWN%' limit 1")" = 421-errors ] ||
     fail "max_errors end reason"
 [ "$(sql 'select count(*) from message')" = "$(spool_count)" ] || fail "spool and store differ"
+smtpd_finish
 echo ok

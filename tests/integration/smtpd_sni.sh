@@ -50,4 +50,5 @@ r=$(q client_versions "sni='mx02.et.echomx.test'")
 case $r in *1.3*1.2*) ;; *) fail "client versions: $r" ;; esac
 q client_sigalgs "sni='mx02.et.echomx.test'" | grep -q rsa_pss_rsae_sha256 || fail "sigalgs"
 q client_ciphers "sni='mx02.et.echomx.test'" | grep -q TLS_AES_128_GCM_SHA256 || fail "ciphers"
+smtpd_finish
 echo ok
