@@ -57,9 +57,9 @@ struct spf_dns_rr {
 
 struct spf_dns_answer {
 	enum spf_dns_status status;
-	char		 why[128];	/* optional: reason for TEMPFAIL/ERROR */
+	char		 why[128];	/* optional: why TEMPFAIL/ERROR */
 	size_t		 n;		/* records in rr */
-	int		 truncated;	/* more than SPF_DNS_MAX_RR were offered */
+	int		 truncated;	/* more than SPF_DNS_MAX_RR offered */
 	struct spf_dns_rr rr[SPF_DNS_MAX_RR];
 };
 

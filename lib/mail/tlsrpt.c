@@ -44,8 +44,8 @@ parse_uri(const char *s, size_t len, struct tlsrpt_uri *u, char *err,
 		goto bad;
 	for (i = 0; i < len; i++)
 		/* a URI has no spaces, commas or semicolons unescaped */
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f ||
-		    s[i] == ',' || s[i] == ';')
+		if ((unsigned char)s[i] <= 0x20 ||
+		    (unsigned char)s[i] >= 0x7f || s[i] == ',' || s[i] == ';')
 			goto bad;
 	memcpy(u->uri, s, len);
 	if (len >= 7 && strncasecmp(s, "mailto:", 7) == 0) {
@@ -148,7 +148,8 @@ tlsrpt_parse(const char *buf, size_t len, struct tlsrpt_record *out,
 				while (p < e && buf[p] != ',')
 					p++;
 				ue = p++;
-				while (us < ue && is_wsp((unsigned char)buf[us]))
+				while (us < ue &&
+				    is_wsp((unsigned char)buf[us]))
 					us++;
 				while (ue > us &&
 				    is_wsp((unsigned char)buf[ue - 1]))
