@@ -74,7 +74,9 @@ tlsa_parse_text(const char *buf, size_t len, struct tlsa_rr *rr,
 	for (; i < len; i++) {
 		int h;
 
-		if (isspace((unsigned char)buf[i]))
+		/* zone-file grouping: "3 1 1 ( 0123... \n 4567... )" */
+		if (isspace((unsigned char)buf[i]) || buf[i] == '(' ||
+		    buf[i] == ')')
 			continue;
 		if ((h = hexval((unsigned char)buf[i])) < 0) {
 			snprintf(err, errsz, "bad hex digit in data");
