@@ -5,7 +5,8 @@
 # without STARTTLS, encrypt defers there, verify defers on a self-signed
 # certificate, dane defers on a wrong TLSA record, dane-only defers without
 # TLSA, mta-sts (postfix-mta-sts-resolver) defers on an MX the policy does
-# not list; every validating sender defers on a bogus zone. And the other
+# not list; every validating sender defers on a bogus zone; Exim with DANE
+# verifies good.test by DANE and defers on the wrong TLSA record. And the other
 # side of each: the same sender delivers where its policy is satisfied.
 . "$(dirname "$0")/../lib.sh"
 W=${ECHOMX_WORLD:-/run/echomx-world}
@@ -36,6 +37,10 @@ dane-only good.test sent tls
 mta-sts sts-mx-mismatch.test deferred -
 mta-sts good.test sent tls
 mta-sts plain.test sent plain
+exim-dane good.test sent tls
+exim-dane tlsa-wrong.test deferred -
+exim-dane plain.test sent plain
+exim-dane bogus-dnssec.test deferred -
 "
 rcpt() { echo "$tag-$1@$2"; }
 
@@ -47,6 +52,12 @@ done
 
 # status POLICY RCPT: the first final status Postfix logged for RCPT
 status_of() {
+	if [ "$1" = exim-dane ]; then
+		# Exim's mainlog: "=>" delivered, "==" deferred, "**" bounced
+		sed -n "s/.* \(=>\|==\|\*\*\) $2 .*/\1/p" "$W/hosts/sender-$1/log/mainlog" |
+			head -n 1 | sed 's/=>/sent/; s/==/deferred/; s/\*\*/bounced/'
+		return
+	fi
 	sed -n "s/.* to=<$2>,.* status=\([a-z]*\).*/\1/p" "$W/hosts/sender-$1/maillog" | head -n 1
 }
 end=$(( $(date +%s) + 60 ))
@@ -59,7 +70,11 @@ while read -r pol dom want how; do
 		got=$(status_of "$pol" "$r")
 		[ -n "$got" ] || sleep 0.5
 	done
-	why=$(sed -n "s/.* to=<$r>,.* status=[a-z]* //p" "$W/hosts/sender-$pol/maillog" | head -n 1)
+	if [ "$pol" = exim-dane ]; then
+		why=$(grep -h " $r " "$W/hosts/sender-$pol/log/mainlog" | grep -o 'CV=[a-z]*\|defer .*' | head -n 1)
+	else
+		why=$(sed -n "s/.* to=<$r>,.* status=[a-z]* //p" "$W/hosts/sender-$pol/maillog" | head -n 1)
+	fi
 	if [ "$got" != "$want" ]; then
 		echo "WRONG: $pol -> $dom: ${got:-no status in 60 s} (expected $want) $why"
 		failed=$((failed + 1))
@@ -86,18 +101,23 @@ while read -r pol dom want how; do
 			continue
 		}
 	fi
+	if [ "$pol $dom" = "exim-dane good.test" ] && [ "$why" != CV=dane ]; then
+		echo "WRONG: exim-dane -> good.test delivered without DANE verification ($why)"
+		failed=$((failed + 1))
+		continue
+	fi
 	echo "ok: $pol -> $dom: $got ${how/-/} $why"
 done <<<"$cases"
 [ "$failed" -eq 0 ] || fail "$failed policy cases wrong"
 
 # Each sender's own domain receives: a reply to it lands in its mailbox.
-for pol in none dane-only mta-sts; do
+for pol in none dane-only mta-sts exim-dane; do
 	"$TOP/tests/world/send" dane "$tag-reply@$pol.senders.test" >/dev/null ||
 		fail "send dane -> $pol.senders.test failed"
 done
-for pol in none dane-only mta-sts; do
+for pol in none dane-only mta-sts exim-dane; do
 	n=0
-	until grep -qs "^Delivered-To: $tag-reply@$pol.senders.test" "$W/hosts/sender-$pol/Maildir/new/"*; do
+	until grep -Eqs "^(Delivered-To|Envelope-to): $tag-reply@$pol.senders.test" "$W/hosts/sender-$pol/Maildir/new/"*; do
 		n=$((n + 1))
 		[ $n -lt 60 ] || fail "a mail to $pol.senders.test did not reach sender-$pol's mailbox"
 		sleep 0.5

@@ -995,9 +995,12 @@ def up():
     if not os.path.isdir(NETNS_ETC):
         record("mkdir", NETNS_ETC)
         os.makedirs(NETNS_ETC)
-    if not os.path.isdir("/etc/echomx"):
-        record("mkdir", "/etc/echomx")
-        os.makedirs("/etc/echomx")
+    for etc in ("/etc/echomx", "/etc/exim4"):
+        # ip netns exec bind-mounts /etc/netns/HOST/X over /etc/X: X must
+        # exist on the machine; made here (and removed by down) if missing
+        if not os.path.isdir(etc):
+            record("mkdir", etc)
+            os.makedirs(etc)
     make_network(hosts)
     log("network: %d hosts (%.1fs)" % (len(hosts), time.time() - t0))
     fail_at("network")
@@ -1025,6 +1028,8 @@ def up():
             f.result()
     for h in hosts:
         build_etc(h)
+        if h.role == "exim":
+            build_exim_etc(h)
     build_dns(hosts, scen, senders)
     log("configuration, keys, certificates, signed zones (%.1fs)" %
         (time.time() - t0))
@@ -1077,34 +1082,163 @@ def build_scen_dkim(sc):
 # ------------------------------------------------------------ exim
 
 EXIM_ROOT = os.path.join(W, "exim-root")
+DEB_CACHE = os.environ.get("ECHOMX_WORLD_DEBS",
+                           os.path.join(os.path.dirname(os.path.dirname(HERE)),
+                                        "build", "world-debs"))
+EXIM_DEBS = ["exim4-daemon-light", "exim4-base"]
+EXIM_USER = "Debian-exim"  # compiled into Debian's exim
+
+
+def exim_unpack():
+    """Debian's exim4 conflicts with postfix: fetch its packages with
+    apt-get download (cached in build/world-debs) and unpack them with
+    dpkg -x into the world directory."""
+    os.makedirs(DEB_CACHE, exist_ok=True)
+    have = os.listdir(DEB_CACHE)
+    missing = [p for p in EXIM_DEBS
+               if not any(f.startswith(p + "_") for f in have)]
+    if missing:
+        r = subprocess.run(["apt-get", "download"] + missing, cwd=DEB_CACHE,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True)
+        if r.returncode != 0:
+            raise WorldError("apt-get download %s: %s" %
+                             (" ".join(missing), r.stdout.strip()))
+    for p in EXIM_DEBS:
+        debs = sorted(f for f in os.listdir(DEB_CACHE)
+                      if f.startswith(p + "_") and f.endswith(".deb"))
+        run("dpkg", "-x", os.path.join(DEB_CACHE, debs[-1]), EXIM_ROOT)
+    return os.path.join(EXIM_ROOT, "usr", "sbin", "exim4")
+
+
+def exim_ids():
+    """A uid/gid for Debian-exim that the machine does not use: it exists
+    only inside the Exim host (its /etc/passwd is the world's)."""
+    used = set()
+    for f in ("/etc/passwd", "/etc/group"):
+        for line in rfile(f).splitlines():
+            parts = line.split(":")
+            if len(parts) > 2 and parts[2].isdigit():
+                used.add(int(parts[2]))
+    n = 64990
+    while n in used:
+        n -= 1
+    return n
 
 
 def build_exim(h):
-    """Exim is unpacked from Debian's packages (see tests/world/exim-fetch);
-    without them this host is built without a mail server and says so."""
     d = hostdir(h)
     dom = h.names[0]
     os.makedirs(d, exist_ok=True)
     base = os.path.join(d, "tls", "server")
     make_cert(base, dom, "ca", "rsa2048")
     h.opts["tlsa_hash"] = tlsa_311(base + ".crt")
-    d2 = os.path.join(d, "dkim")
-    os.makedirs(d2, exist_ok=True)
-    genkey(d2 + "/mail.private", "rsa2048")
-    h.opts["dkim"] = dkim_record(d2 + "/mail.private", "rsa2048")
-    try:
-        import exim_world
-    except ImportError:
-        return
-    exim_world.build(h, d, dom, base, d2 + "/mail.private", W, CA)
+    dk = os.path.join(d, "dkim")
+    os.makedirs(dk, exist_ok=True)
+    genkey(dk + "/mail.private", "rsa2048")
+    h.opts["dkim"] = dkim_record(dk + "/mail.private", "rsa2048")
+    exe = exim_unpack()
+    uid = exim_ids()
+    h.opts["exim_uid"] = uid
+    for sub in ("spool", "log", "Maildir/new", "Maildir/cur", "Maildir/tmp"):
+        os.makedirs(os.path.join(d, sub), exist_ok=True)
+    for p in ([d + "/spool", d + "/log", dk + "/mail.private",
+               base + ".key"] +
+              [os.path.join(r, x) for r, ds, fs in os.walk(d + "/Maildir")
+               for x in ["."]]):
+        os.chown(p, uid, uid)
+    for r, ds, fs in os.walk(d + "/Maildir"):
+        os.chown(r, uid, uid)
+    # "exim" in the host directory: the unpacked binary
+    os.symlink(exe, d + "/exim")
+    wfile(d + "/exim.conf", """# exim4.conf made by tests/world/world.py for %(host)s: Exim as a sender
+# with opportunistic DANE (hosts_try_dane), DKIM signing, DNSSEC lookups.
+# Inside the host this file is /etc/exim4/exim4.conf (via /etc/netns).
+exim_path = %(exe)s
+primary_hostname = %(dom)s
+qualify_domain = %(dom)s
+domainlist local_domains = %(dom)s
+spool_directory = %(d)s/spool
+log_file_path = %(d)s/log/%%slog
+pid_file_path = %(d)s/exim.pid
+exim_user = %(user)s
+exim_group = %(user)s
+never_users = root
+deliver_drop_privilege = true
+keep_environment =
+daemon_smtp_ports = 25
+tls_advertise_hosts = *
+tls_certificate = %(base)s.pem
+tls_privatekey = %(base)s.key
+dns_dnssec_ok = 1
+acl_smtp_rcpt = acl_check_rcpt
+timeout_frozen_after = 1h
+ignore_bounce_errors_after = 10m
+
+begin acl
+acl_check_rcpt:
+  accept  hosts = :
+  accept  domains = +local_domains
+  deny    message = relay not permitted
+
+begin routers
+dnslookup:
+  driver = dnslookup
+  domains = ! +local_domains
+  transport = remote_smtp
+  dnssec_request_domains = *
+  no_more
+mailbox:
+  driver = accept
+  domains = +local_domains
+  transport = maildir
+
+begin transports
+remote_smtp:
+  driver = smtp
+  hosts_try_dane = *
+  hosts_try_chunking = *
+  tls_verify_certificates = %(ca)s/ca.crt
+  dkim_domain = %(dom)s
+  dkim_selector = mail
+  dkim_private_key = %(dk)s/mail.private
+  dkim_canon = relaxed
+maildir:
+  driver = appendfile
+  directory = %(d)s/Maildir
+  maildir_format
+  create_directory
+  delivery_date_add
+  envelope_to_add
+  return_path_add
+  user = %(user)s
+
+begin retry
+*  *  F,1h,15s; F,1d,5m
+
+begin rewrite
+""" % {"host": h.name, "exe": exe, "dom": dom, "d": d, "user": EXIM_USER,
+       "base": base, "ca": CA, "dk": dk})
+    os.chmod(d + "/exim.conf", 0o644)
+
+
+def build_exim_etc(h):
+    """/etc/netns/HOST: passwd and group with Debian-exim, exim4/."""
+    e = os.path.join(NETNS_ETC, h.name)
+    uid = h.opts["exim_uid"]
+    wfile(e + "/passwd", rfile("/etc/passwd").rstrip("\n") +
+          "\n%s:x:%d:%d:Exim (test world):/nonexistent:/usr/sbin/nologin\n"
+          % (EXIM_USER, uid, uid))
+    wfile(e + "/group", rfile("/etc/group").rstrip("\n") +
+          "\n%s:x:%d:\n" % (EXIM_USER, uid))
+    os.makedirs(e + "/exim4", exist_ok=True)
+    shutil.copy(os.path.join(hostdir(h), "exim.conf"),
+                e + "/exim4/exim4.conf")
 
 
 def start_exim(h):
-    try:
-        import exim_world
-    except ImportError:
-        return
-    exim_world.start(h, hostdir(h))
+    d = hostdir(h)
+    nsrun(h.name, d + "/exim", "-bd", "-q10s")
 
 
 def kill_netns_procs(names):
