@@ -85,7 +85,7 @@ chmod 700 "$Q/private"
 chmod 710 "$Q/public"
 P_GOOD=$(free_port); P_SELF=$(free_port); P_EXP=$(free_port)
 P_WRONG=$(free_port); P_12=$(free_port); P_10=$(free_port)
-P_PLAIN=$(free_port); P_421=$(free_port)
+P_PLAIN=$(free_port); P_421=$(free_port); P_V6=$(free_port)
 cat >"$PF/main.cf" <<EOF
 compatibility_level = 3.6
 queue_directory = $Q
@@ -96,7 +96,7 @@ myhostname = mx.probe.test
 mydomain = probe.test
 mynetworks = 127.0.0.0/8
 inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
+inet_protocols = all
 maillog_file = $PF/maillog
 maillog_file_prefixes = $PF
 alias_maps =
@@ -128,6 +128,7 @@ svc() { # port name options...
 	    -o "tls_medium_cipherlist=DEFAULT:@SECLEVEL=0"
 	svc "$P_PLAIN" -o smtpd_tls_security_level=none
 	svc "$P_421" -o smtpd_client_connection_rate_limit=1
+	echo "[::1]:$P_V6 inet n - n - - smtpd"
 	echo "anvil unix - - n - 1 anvil"
 	echo "tlsmgr unix - - n 1000? 1 tlsmgr"
 	echo "postlog unix-dgram n - n - 1 postlogd"
@@ -142,6 +143,7 @@ on_exit stop_master
 for p in $P_GOOD $P_SELF $P_EXP $P_WRONG $P_12 $P_10 $P_PLAIN $P_421; do
 	wait_port 127.0.0.1 "$p" 10
 done
+wait_port ::1 "$P_V6" 10
 
 # probe PORT [VAR=value...]: the driver's output in $OUT
 probe() {
@@ -149,7 +151,7 @@ probe() {
 	shift
 	OUT=$(env PROBE_IP=127.0.0.1 PROBE_PORT="$port" PROBE_MX=mx.probe.test \
 	    PROBE_CA="$C/ca.pem" PROBE_ENUM=1 "$@" "$DRV") ||
-		fail "driver failed on port $port: $OUT"
+		fail "driver failed (exit $?) on port $port: $OUT"
 }
 has() { # key=value expected in $OUT
 	printf '%s\n' "$OUT" | grep -qxF -- "$1" || {
@@ -335,6 +337,13 @@ finger "$P_WRONG" | grep -q 'hostname mismatch' ||
 CASE=finger-expired
 finger "$P_EXP" | grep -q 'certificate has expired' ||
 	fail "posttls-finger: not expired"
+
+CASE=ipv6
+probe "$P_V6" PROBE_IP=::1 PROBE_ENUM=0
+has handshake=ok
+has trust=ok
+has name=ok
+has connections=1
 
 CASE=refused
 probe "$(free_port)"
