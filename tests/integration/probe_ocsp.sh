@@ -139,6 +139,8 @@ server good -status_file "$T/good.der"
 server revoked -status_file "$T/revoked.der"
 server other -status_file "$T/other.der"
 server none
+# TLS 1.2 with finite-field DHE only: the group shows as the DH size
+server dhe -no_tls1_3 -cipher DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0
 
 probe() {
 	OUT=$(env PROBE_IP=127.0.0.1 PROBE_PORT="$1" PROBE_MX=mx.ocsp.test \
@@ -174,4 +176,10 @@ CASE=none
 probe "$PORT_none"
 has handshake=ok
 has ocsp=none
+CASE=dhe
+probe "$PORT_dhe"
+has handshake=ok
+has version=TLSv1.2
+has cipher=DHE-RSA-AES128-GCM-SHA256
+val group | grep -Eq '^DH[0-9]{4}$' || fail "dhe: group '$(val group)'"
 note "stapled OCSP: good, revoked, wrong certificate and none told apart"
