@@ -647,7 +647,15 @@ attempt(struct probe *p, const struct tlsopt *o, int main_conn,
 	if (main_conn)
 		dialog_to_result(res, d);
 	t0 = now_ms();
-	a->result = tls_handshake(&c, req, o, a);
+	if (res->nchain == 0 && !o->status_request) {
+		/* no chain yet (the main handshake failed): this one may
+		 * provide it, so ask for the OCSP staple too */
+		struct tlsopt o2 = *o;
+
+		o2.status_request = 1;
+		a->result = tls_handshake(&c, req, &o2, a);
+	} else
+		a->result = tls_handshake(&c, req, o, a);
 	if (main_conn) {
 		res->handshake_ms = (int)(now_ms() - t0);
 		if (a->result == ATT_OK) {

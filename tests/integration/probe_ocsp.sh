@@ -14,6 +14,15 @@ case "$BIN" in
 *) DRV=$TOP/build/tests/test_probe_live ;;
 esac
 [ -x "$DRV" ] || fail "missing $DRV (make build/tests/test_probe_live)"
+# a private copy: a concurrent `make` may relink the original meanwhile
+for _i in 1 2 3 4 5; do
+	cp "$DRV" "$T/driver" && PROBE_IP=127.0.0.1 PROBE_PORT=1 \
+	    "$T/driver" >/dev/null 2>&1 && break
+	sleep 1
+done
+DRV=$T/driver
+PROBE_IP=127.0.0.1 PROBE_PORT=1 "$DRV" | grep -q '^conn=refused$' ||
+	fail "the probe driver does not run"
 
 C=$T/certs
 mkdir -p "$C/newcerts"
