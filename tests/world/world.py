@@ -1302,6 +1302,125 @@ def down():
     return 0
 
 
+# ------------------------------------------------------------ additions
+# Made on request while the world is up (not by up; a rebuild drops them).
+
+def sign_existing(origin):
+    """Sign W/dns/zones/ORIGIN.zone.unsigned again with the zone's keys."""
+    kdir = os.path.join(W, "dns", "keys")
+    fname = os.path.join(W, "dns", "zones", keyfile_name(origin) + ".zone")
+    keys = sorted(f[:-len(".private")] for f in os.listdir(kdir)
+                  if f.startswith("K%s+" % origin) and f.endswith(".private"))
+    if not keys:
+        raise WorldError("no keys for zone " + origin)
+    now = time.time()
+    inc = time.strftime("%Y%m%d%H%M%S", time.gmtime(now - 3600))
+    exp = time.strftime("%Y%m%d%H%M%S", time.gmtime(now + 30 * 86400))
+    run("ldns-signzone", "-i", inc, "-e", exp, "-o", origin, "-f", fname,
+        fname + ".unsigned", *[os.path.join(kdir, k) for k in keys])
+
+
+def bump_serial(text):
+    lines = text.splitlines()
+    for i, l in enumerate(lines):
+        f = l.split()
+        if len(f) > 6 and f[3] == "SOA":
+            f[6] = str(max(int(f[6]) + 1, int(time.time())))
+            lines[i] = " ".join(f)
+            break
+    return "\n".join(lines) + "\n"
+
+
+def restart_resolver():
+    """unbound has no control channel here: restart it (empties the
+    cache) and wait until it validates again."""
+    dns = os.path.join(W, "dns")
+    pf = dns + "/unbound.pid"
+    if pid_alive(pf):
+        pid = int(rfile(pf).split()[0])
+        os.kill(pid, signal.SIGTERM)
+        end = time.time() + 5
+        while time.time() < end:
+            try:
+                os.kill(pid, 0)
+            except OSError:
+                break
+            time.sleep(0.05)
+    nsrun("resolver", "unbound", "-c", dns + "/unbound.conf")
+    wait_for("the validating resolver (AD on test. SOA)", resolver_ready)
+
+
+def delegate(zone, dsfile):
+    """Put the DS records in DSFILE (zone-file lines, "-": stdin) for ZONE,
+    a child that test. already delegates (echomx.test), into test.: the
+    child becomes secure once it serves the matching DNSKEY."""
+    if not os.path.exists(os.path.join(W, "up.ok")):
+        raise WorldError("the world is not up")
+    zone = zone.rstrip(".") + "."
+    text = sys.stdin.read() if dsfile == "-" else rfile(dsfile)
+    ds = []
+    for l in text.splitlines():
+        f = l.split(";")[0].split()
+        if "DS" not in f:
+            continue
+        i = f.index("DS")
+        if f[0].rstrip(".") + "." != zone or len(f) < i + 5:
+            raise WorldError("not a DS record of %s: %s" % (zone, l))
+        ds.append("%s %d IN DS %s" % (zone, DNS_TTL, " ".join(f[i + 1:])))
+    # no DS record at all: the delegation becomes insecure again
+    un = os.path.join(W, "dns", "zones", "test.zone.unsigned")
+    lines = rfile(un).splitlines()
+    if not any(l.split()[:1] == [zone] and " NS " in l for l in lines):
+        raise WorldError("test. does not delegate %s" % zone)
+    keep = [l for l in lines
+            if not (l.split()[:1] == [zone] and l.split()[3:4] == ["DS"])]
+    wfile(un, bump_serial("\n".join(keep + ds)))
+    sign_existing("test.")
+    os.kill(int(rfile(os.path.join(W, "dns", "nsd.pid")).split()[0]),
+            signal.SIGHUP)
+    time.sleep(0.5)
+    restart_resolver()
+    log("test. now holds %d DS record(s) for %s%s" %
+        (len(ds), zone, "" if ds else " (insecure delegation)"))
+    return 0
+
+
+def web_site(name, docroot):
+    """Serve https://NAME/ from DOCROOT on the web host, with a private-CA
+    certificate (for the rotator's mta-sts.* policy hosts). NAME must
+    resolve to 198.51.100.4 / 2001:db8:51::4 in someone's zone."""
+    if not os.path.exists(os.path.join(W, "up.ok")):
+        raise WorldError("the world is not up")
+    if not re.match(r"^[a-z0-9.-]+$", name):
+        raise WorldError("bad host name " + name)
+    docroot = os.path.abspath(docroot)
+    d = os.path.join(W, "hosts", "web")
+    base = os.path.join(d, "tls", name)
+    make_cert(base, name, "ca", "ec-p256")
+    site = os.path.join(d, "sites", name + ".conf")
+    wfile(site, """  server {
+    listen %s:443 ssl;
+    listen [%s]:443 ssl;
+    server_name %s;
+    ssl_certificate %s.pem;
+    ssl_certificate_key %s.key;
+    root %s;
+    location / { default_type text/plain; }
+  }
+""" % (WEB4, WEB6, name, base, base, docroot))
+    conf = rfile(d + "/nginx.conf")
+    inc = "  include %s/sites/*.conf;\n" % d
+    if inc not in conf:
+        i = conf.rstrip().rfind("}")
+        wfile(d + "/nginx.conf", conf[:i] + inc + "}\n")
+    nsrun("web", "nginx", "-t", "-q", "-c", d + "/nginx.conf", "-p", d,
+          "-e", d + "/error.log")
+    os.kill(int(rfile(d + "/nginx.pid").split()[0]), signal.SIGHUP)
+    time.sleep(0.3)
+    log("web serves https://%s/ from %s" % (name, docroot))
+    return 0
+
+
 def status():
     if not os.path.exists(os.path.join(W, "record")):
         print("world: down")
@@ -1334,10 +1453,15 @@ def main():
             return down()
         if cmd == "status":
             return status()
+        if cmd == "delegate" and len(sys.argv) == 4:
+            return delegate(sys.argv[2], sys.argv[3])
+        if cmd == "web-site" and len(sys.argv) == 4:
+            return web_site(sys.argv[2], sys.argv[3])
     except WorldError as ex:
         print("world: error: %s" % ex, file=sys.stderr)
         return 1
-    print("usage: world.py up|down|status", file=sys.stderr)
+    print("usage: world.py up|down|status|delegate ZONE DSFILE|"
+          "web-site NAME DOCROOT", file=sys.stderr)
     return 2
 
 
