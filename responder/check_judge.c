@@ -331,9 +331,12 @@ judge_addr(const struct check_mx *m, const struct check_addr *ad,
 	}
 	/* connection and banner */
 	if (p->conn != PROBE_CONN_OK) {
+		ptext(s, p, PROBE_F_CONNECT);
 		check_add(r, "smtp.connect", subj, CHECK_CNT, "%s%s%s",
-		    ptext(s, p, PROBE_F_CONNECT), p->not_tested[0] ? "; " :
-		    "", p->not_tested);
+		    s->data ? s->data : "", p->not_tested[0] &&
+		    !strstr(s->data ? s->data : "", p->not_tested) ? "; " :
+		    "", p->not_tested[0] && !strstr(s->data ? s->data : "",
+		    p->not_tested) ? p->not_tested : "");
 		check_add(r, "smtp.starttls", subj, CHECK_CNT, "not tested: "
 		    "no connection");
 		goto out;
@@ -562,8 +565,10 @@ judge_spf(const struct check_data *d, struct check_result *r,
 		break;
 	}
 	if (a->limit != SPF_LIMIT_NONE)
-		check_add(r, "spf.lookups", d->domain, CHECK_FAIL, "%s: %u "
-		    "DNS-querying terms, %u void lookups; broken at: %s",
+		check_add(r, "spf.lookups", d->domain, CHECK_FAIL, "%s "
+		    "(permerror); the whole tree needs %u DNS-querying terms "
+		    "(limit 10) and %u void lookups (limit 2); the first term "
+		    "over the limit is reached through: %s",
 		    a->limit == SPF_LIMIT_LOOKUPS ? "more than 10 DNS lookups" :
 		    a->limit == SPF_LIMIT_VOID ? "more than 2 void lookups" :
 		    a->limit == SPF_LIMIT_MX ? "an mx term with more than 10 "
