@@ -308,6 +308,8 @@ main(int argc, char **argv)
 		if (ev_add(smtpd.ev, smtpd.ls[i].fd, EV_READ,
 		    smtpd_conn_accept, &smtpd.ls[i]) == -1)
 			fatal("epoll: %s", strerror(errno));
+	if (smtpd_spool_start() == -1)
+		fatal("cannot start the spool workers: %s", strerror(errno));
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -323,6 +325,8 @@ main(int argc, char **argv)
 	if (ev_run(smtpd.ev) == -1)
 		log_event(LOG_ERR, NULL, "event=error what=epoll error=%s",
 		    log_escs(strerror(errno)));
+	smtpd_spool_stop();
+	smtpd_conn_batch(NULL);
 	smtpd_conn_close_all("421-shutdown");
 	for (i = 0; i < smtpd.nls; i++)
 		close(smtpd.ls[i].fd);

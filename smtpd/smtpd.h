@@ -40,11 +40,13 @@ enum smtpd_phase {
 	SMTPD_P_BDAT,		/* reading a BDAT chunk's octets */
 	SMTPD_P_TLS_START,	/* 220 sent; handshake when flushed */
 	SMTPD_P_TLS,		/* handshake in progress */
+	SMTPD_P_SPOOL_WAIT,	/* a worker writes the message to disk */
 	SMTPD_P_ACK_WAIT,	/* message spooled; 250 after group commit */
 	SMTPD_P_CLOSING		/* flush, then close */
 };
 
 struct smtpd_peer;
+struct smtpd_job;
 
 struct smtpd_conn {
 	struct smtpd_conn *prev, *next;		/* all connections */
@@ -79,6 +81,8 @@ struct smtpd_conn {
 	struct sbuf	 rcpts;
 	char		*params;
 	/* message being received */
+	int		 spooling;	/* a message is being collected */
+	struct smtpd_job *job;		/* handed to a spool worker */
 	int		 spool_fd;
 	char		*spool_name;
 	struct sbuf	 wbuf;
@@ -139,14 +143,20 @@ void	 smtpd_conn_close_all(const char *why);
 void	 smtpd_db_tx(void);
 void	 smtpd_db_commit(void);
 
+/* Called when the spool worker finished this connection's message. */
+void	 smtpd_conn_spooled(struct smtpd_conn *, int ok);
+
 /* smtpd_spool.c: 0 or -1 (errno logged) */
 int	 smtpd_spool_init(const char *dir);
+int	 smtpd_spool_start(void);	/* workers; after ev_new */
+void	 smtpd_spool_stop(void);
 int	 smtpd_spool_open(struct smtpd_conn *);
 int	 smtpd_spool_write(struct smtpd_conn *, const char *, size_t);
-/* Flush, fsync, close and move tmp -> new (not yet the directory). */
-int	 smtpd_spool_finish(struct smtpd_conn *);
+/* Hand the complete message to a worker (tmp/, fsync, new/, fsync of
+ * new/); smtpd_conn_spooled() follows. */
+int	 smtpd_spool_submit(struct smtpd_conn *);
+/* Drop the message being collected; forget a submitted one. */
 void	 smtpd_spool_abort(struct smtpd_conn *);
-int	 smtpd_spool_sync_dir(void);
 
 /* smtpd_peer.c */
 struct smtpd_peer {

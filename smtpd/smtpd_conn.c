@@ -170,7 +170,6 @@ conn_reply(struct smtpd_conn *c, int code, const char *fmt, ...)
 	if (code >= 400) {
 		free(c->reply_last);
 		c->reply_last = xstrdup(text);
-		c->reply_last = c->reply_last;
 		log_event(LOG_INFO, c->sid, "event=reply code=%d text=%s",
 		    code, log_escs(text));
 	}
@@ -556,14 +555,28 @@ conn_data(struct smtpd_conn *c, const struct smtp_cmd *cmd)
 	conn_reply(c, 354, "End data with <CR><LF>.<CR><LF>");
 }
 
-/* The message is complete in the spool's tmp/: move it to new/, record
- * it, and wait for the group commit before the 250. */
+/* The message is complete: a spool worker makes it durable; then
+ * smtpd_conn_spooled() records it and queues the 250 for the group
+ * commit. */
 static void
 conn_message_done(struct smtpd_conn *c)
 {
-	int64_t mid = -1;
+	if (smtpd_spool_submit(c) == -1) {
+		conn_reply(c, 451, "4.3.0 Local error, try again later");
+		conn_tx_reset(c);
+		c->phase = SMTPD_P_CMD;
+		return;
+	}
+	c->message_size = (int64_t)c->msg_size;
+	c->phase = SMTPD_P_SPOOL_WAIT;
+}
 
-	if (smtpd_spool_finish(c) == 0 && smtpd.db != NULL) {
+void
+smtpd_conn_spooled(struct smtpd_conn *c, int ok)
+{
+	int64_t mid = 0;
+
+	if (ok && smtpd.db != NULL) {
 		smtpd_db_tx();
 		mid = db_message_insert(smtpd.db, c->session_id, c->id,
 		    c->spool_name, c->mail_from ? c->mail_from : "",
@@ -573,15 +586,14 @@ conn_message_done(struct smtpd_conn *c)
 			log_event(LOG_ERR, c->sid, "event=error "
 			    "what=db-message error=%s",
 			    log_escs(db_errmsg(smtpd.db)));
-	} else if (smtpd.db == NULL)
-		mid = 0;
-	if (mid == -1) {
+	}
+	if (!ok || mid == -1) {
+		c->phase = SMTPD_P_CMD;
 		conn_reply(c, 451, "4.3.0 Local error, try again later");
 		conn_tx_reset(c);
-		c->phase = SMTPD_P_CMD;
+		conn_io(c->fd, EV_READ | EV_WRITE, c);
 		return;
 	}
-	c->message_size = (int64_t)c->msg_size;
 	c->phase = SMTPD_P_ACK_WAIT;
 	c->ack_next = smtpd.acks;
 	smtpd.acks = c;
@@ -1048,6 +1060,7 @@ conn_io(int fd, int ready, void *arg)
 	do {
 		more = 0;
 		if ((ready & EV_READ) && c->phase != SMTPD_P_ACK_WAIT &&
+		    c->phase != SMTPD_P_SPOOL_WAIT &&
 		    c->phase != SMTPD_P_TLS_START &&
 		    c->out.len < CONN_OUT_PAUSE) {
 			size_t before = c->in.len;
@@ -1065,6 +1078,7 @@ conn_io(int fd, int ready, void *arg)
 			    tls_conn_pending(c->tls));
 			if (c->phase == SMTPD_P_CLOSING ||
 			    c->phase == SMTPD_P_ACK_WAIT ||
+			    c->phase == SMTPD_P_SPOOL_WAIT ||
 			    c->phase == SMTPD_P_TLS_START)
 				more = 0;
 		} else
@@ -1203,7 +1217,8 @@ smtpd_conn_tick(void *arg)
 	(void)arg;
 	for (c = smtpd.conns; c; c = next) {
 		next = c->next;
-		if (c->phase == SMTPD_P_ACK_WAIT)
+		if (c->phase == SMTPD_P_ACK_WAIT ||
+		    c->phase == SMTPD_P_SPOOL_WAIT)
 			continue;
 		if (now - c->started > smtpd.time_limit) {
 			sbuf_adds(&c->out, "421 4.4.2 Connection time limit "
@@ -1240,10 +1255,17 @@ smtpd_conn_batch(void *arg)
 	(void)arg;
 	while (smtpd.acks != NULL && rounds++ < 1000) {
 		struct smtpd_conn *list = smtpd.acks, *c, *next;
-		int ok = smtpd_spool_sync_dir() == 0;
+		int ok;
 
 		smtpd.acks = NULL;
-		smtpd_db_commit();
+		/* The rows of these messages are in the store before 250. */
+		ok = !smtpd.db_in_tx || db_commit(smtpd.db) == 0;
+		if (smtpd.db_in_tx && !ok) {
+			log_event(LOG_ERR, NULL, "event=error what=db-commit "
+			    "error=%s", log_escs(db_errmsg(smtpd.db)));
+			db_rollback(smtpd.db);
+		}
+		smtpd.db_in_tx = 0;
 		for (c = list; c; c = next) {
 			next = c->ack_next;
 			c->ack_next = NULL;
