@@ -105,6 +105,15 @@ dns_new(const struct dns_opts *o, struct sbuf *err)
 	    dns_opt(d, "do-ip6:", "yes", err))
 		goto fail;
 	if (o->trust_anchor && *o->trust_anchor) {
+		/* libunbound reads the file only at the first lookup */
+		FILE *ta = fopen(o->trust_anchor, "r");
+
+		if (ta == NULL) {
+			sbuf_addf(err, "trust anchor %s: %s", o->trust_anchor,
+			    strerror(errno));
+			goto fail;
+		}
+		fclose(ta);
 		rc = ub_ctx_add_ta_file(d->ctx, o->trust_anchor);
 		if (rc != 0) {
 			sbuf_addf(err, "trust anchor %s: %s", o->trust_anchor,
