@@ -249,10 +249,26 @@ judge_tlsa(const struct check_mx *m, struct check_result *r,
 	}
 	switch (t->status) {
 	case DNS_OK:
-		if (t->sec == DNS_SEC_SECURE)
+		if (t->sec == DNS_SEC_SECURE) {
+			size_t i, ee = 0, ta = 0;
+
 			check_add(r, "dane.tlsa", m->name, CHECK_PASS,
 			    "%zu secure TLSA record(s); %s", t->nrr,
 			    ans_str(s, t));
+			for (i = 0; i < t->nrr; i++) {
+				if (t->rr[i].usage == 3)
+					ee++;
+				else if (t->rr[i].usage == 2)
+					ta++;
+			}
+			/* RFC 7671 8.1: a standby record before a change */
+			check_add(r, "dane.rollover", m->name, CHECK_INFO,
+			    "%zu DANE-EE and %zu DANE-TA record(s)%s", ee, ta,
+			    ee + ta >= 2 ? ": a second record can cover a "
+			    "key or CA change" : ": a single usable record; "
+			    "publish the next key's record (TTL ahead) "
+			    "before changing the key or certificate");
+		}
 		else
 			check_add(r, "dane.tlsa", m->name, CHECK_FAIL,
 			    "TLSA records in a zone that is not DNSSEC-"

@@ -113,6 +113,13 @@ static const struct check_text_row check_texts[] = {
 	  "Update the TLSA records to match the certificate or key the "
 	  "server presents (publish new records before changing keys).",
 	  "RFC 7672 3, RFC 7671 8" },
+	{ "dane.rollover",
+	  "A key or certificate change breaks DANE delivery unless the new "
+	  "TLSA record is published (and cached everywhere) first.",
+	  "Keep two TLSA records during a change: current and next "
+	  "(\"3 1 1\" of the next key), or add a \"2 1 1\" of the issuing "
+	  "CA.",
+	  "RFC 7671 8.1, RFC 7672 3.1" },
 	{ "mtasts.record",
 	  "The _mta-sts TXT record announces an MTA-STS policy, which "
 	  "makes senders require valid TLS to your MX hosts.",

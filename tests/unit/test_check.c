@@ -42,7 +42,8 @@ test_sort_and_texts(void)
 	    "dnssec.addr", "smtp.connect", "smtp.starttls", "smtp.requiretls",
 	    "tls.versions", "tls.ciphers", "tls.cert.trust",
 	    "tls.cert.expiry", "tls.cert.name", "tls.cert.key",
-	    "tls.cert.revocation", "dane.tlsa", "dane.match", "dns.ptr",
+	    "tls.cert.revocation", "dane.tlsa", "dane.match", "dane.rollover",
+	    "dns.ptr",
 	    "mtasts.record", "mtasts.policy", "mtasts.mode", "mtasts.mx",
 	    "tlsrpt.record", "spf.record", "spf.lookups", "spf.all",
 	    "dmarc.record", "dmarc.policy", "dmarc.rua", "dkim.key" };
