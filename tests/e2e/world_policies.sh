@@ -12,6 +12,8 @@
 W=${ECHOMX_WORLD:-/run/echomx-world}
 [ -f "$W/up.ok" ] || fail "the world is not up (tests/world/up)"
 tag=p$$x$RANDOM
+[ ! -f "$W/hosts/sender-exim-dane/EXIM-MISSING" ] ||
+	fail "sender-exim-dane has no Exim: $(cat "$W/hosts/sender-exim-dane/EXIM-MISSING")"
 
 # policy domain expected(sent|deferred) transport(plain|tls|-)
 cases="
