@@ -347,12 +347,14 @@ judge_addr(const struct check_mx *m, const struct check_addr *ad,
 	}
 	/* connection and banner */
 	if (p->conn != PROBE_CONN_OK) {
-		ptext(s, p, PROBE_F_CONNECT);
-		check_add(r, "smtp.connect", subj, CHECK_CNT, "%s%s%s",
-		    s->data ? s->data : "", p->not_tested[0] &&
-		    !strstr(s->data ? s->data : "", p->not_tested) ? "; " :
-		    "", p->not_tested[0] && !strstr(s->data ? s->data : "",
-		    p->not_tested) ? p->not_tested : "");
+		const char *ct = ptext(s, p, PROBE_F_CONNECT);
+
+		if (p->not_tested[0] && strstr(p->not_tested, ct))
+			ct = "";	/* the reason already says it */
+		check_add(r, "smtp.connect", subj, CHECK_CNT, "%s%s%s", ct,
+		    *ct && p->not_tested[0] && !strstr(ct, p->not_tested) ?
+		    "; " : "", strstr(ct, p->not_tested) ? "" :
+		    p->not_tested);
 		check_add(r, "smtp.starttls", subj, CHECK_CNT, "not tested: "
 		    "no connection");
 		goto out;
