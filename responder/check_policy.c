@@ -456,10 +456,51 @@ judge_dkim(const struct check_data *d, struct check_result *r);
 static void
 judge_tlsrpt(const struct check_data *d, struct check_result *r);
 
+/* The DNSSEC state of every policy RRset looked up, in one finding. */
+static void
+judge_records_sec(const struct check_data *d, struct check_result *r)
+{
+	const struct dns_answer *a[6 + CHECK_MAX_SEL];
+	size_t n = 0, i, bogus = 0, secure = 0, other = 0;
+	struct sbuf s;
+
+	a[n++] = d->spf_txt;
+	a[n++] = d->dmarc_org ? d->dmarc_org : d->dmarc;
+	a[n++] = d->sts_txt;
+	a[n++] = d->tlsrpt;
+	for (i = 0; i < d->nsel; i++)
+		a[n++] = d->dkim[i];
+	sbuf_init(&s, 8192);
+	for (i = 0; i < n; i++) {
+		if (a[i] == NULL)
+			continue;
+		sbuf_addf(&s, "%s%s %s: %s, %s", s.len ? "; " : "",
+		    dns_type_name(a[i]->qtype), a[i]->qname,
+		    dns_status_name(a[i]->status), dns_sec_name(a[i]->sec));
+		if (a[i]->sec == DNS_SEC_BOGUS) {
+			bogus++;
+			sbuf_addf(&s, " (%s)", a[i]->why ? a[i]->why : "?");
+		} else if (a[i]->sec == DNS_SEC_SECURE) {
+			secure++;
+		} else {
+			other++;
+		}
+	}
+	if (s.len == 0) {
+		sbuf_free(&s);
+		return;
+	}
+	check_add(r, "dnssec.records", d->domain, bogus ? CHECK_FAIL :
+	    other == 0 ? CHECK_PASS : secure == 0 ? CHECK_WARN : CHECK_INFO,
+	    "%s", s.data);
+	sbuf_free(&s);
+}
+
 void
 check_judge_policy(const struct check_data *d, const struct check_opts *o,
     struct check_result *r)
 {
+	judge_records_sec(d, r);
 	judge_sts(d, r);
 	judge_tlsrpt(d, r);
 	judge_dmarc(d, o, r);
