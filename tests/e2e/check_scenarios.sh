@@ -82,6 +82,9 @@ PY
 		bad=$((bad + 1))
 		sed 's/^/    stderr: /' "$T/$name.err" | head -n 5
 	fi
+	# results against a world that vanished mean nothing
+	"$TOP/tests/world/status" >/dev/null 2>&1 ||
+	    fail "the test world went down during the test (after $name)"
 done
 [ "$n" -gt 0 ] || fail "no scenarios in tests/world/scenarios"
 echo "$n scenarios, $bad with mismatches"
