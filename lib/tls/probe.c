@@ -91,6 +91,8 @@ struct tlsopt {
 	const char	*suites;	/* 1.3 suites; NULL = all */
 	const char	*groups;	/* NULL = all of groups[] */
 	int		 status_request;
+	int		 hello_only;	/* TLS <= 1.2: the ServerHello says it
+				 * all; do not wait for the rest */
 };
 
 /* What one attempt found. */
@@ -523,6 +525,18 @@ tls_handshake(struct pconn *c, const struct probe_req *req,
 			break;
 		e = SSL_get_error(c->ssl, r);
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+			if (o->hello_only &&
+			    SSL_get_pending_cipher(c->ssl) != NULL &&
+			    SSL_version(c->ssl) <= TLS1_2_VERSION) {
+				/* the server has chosen version and suite:
+				 * that is all an enumeration step needs
+				 * (saves a round trip) */
+				a->ver = SSL_version(c->ssl);
+				str_copy(a->version, SSL_get_version(c->ssl),
+				    sizeof(a->version));
+				a->cipher = SSL_get_pending_cipher(c->ssl);
+				return ATT_OK;
+			}
 			w = wait_fd(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN :
 			    POLLOUT, deadline);
 			if (w == 1)
@@ -647,12 +661,13 @@ attempt(struct probe *p, const struct tlsopt *o, int main_conn,
 	if (main_conn)
 		dialog_to_result(res, d);
 	t0 = now_ms();
-	if (res->nchain == 0 && !o->status_request) {
+	if (res->nchain == 0 && (!o->status_request || o->hello_only)) {
 		/* no chain yet (the main handshake failed): this one may
-		 * provide it, so ask for the OCSP staple too */
+		 * provide it, so complete it and ask for the OCSP staple */
 		struct tlsopt o2 = *o;
 
 		o2.status_request = 1;
+		o2.hello_only = 0;
 		a->result = tls_handshake(&c, req, &o2, a);
 	} else
 		a->result = tls_handshake(&c, req, o, a);
@@ -818,6 +833,7 @@ enum_legacy(struct probe *p, enum probe_ver v, const SSL_CIPHER *first)
 	o.min = o.max = proto_of[v];
 	o.suites = ALL_SUITES13;
 	o.groups = ALL_GROUPS;
+	o.hello_only = 1;
 	for (;;) {
 		o.ciphers = excl.data;
 		attempt(p, &o, 0, &a);
@@ -996,6 +1012,7 @@ enumerate(struct probe *p, const struct attempt *mainatt)
 			    ENUM_CIPHERS;
 			o.suites = ALL_SUITES13;
 			o.groups = ALL_GROUPS;
+			o.hello_only = v != PROBE_TLS13;
 			attempt(p, &o, 0, &a);
 			switch (a.result) {
 			case ATT_OK:
