@@ -570,6 +570,11 @@ def build_receiver(h):
         main += ("smtpd_delay_reject = no\n"
                  "smtpd_client_restrictions = check_client_access "
                  "static:{421 4.3.2 Service busy, try again later}\n")
+    elif o["banner"].startswith("slow:") and o["banner"][5:].isdigit():
+        # the greet pause: client restrictions at connect time, a sleep
+        main += ("smtpd_delay_reject = no\n"
+                 "smtpd_client_restrictions = sleep %s, permit\n" %
+                 o["banner"][5:])
     elif o["banner"] != "ok":
         raise WorldError("%s: unknown banner %s" % (h.name, o["banner"]))
     wfile(pf + "/main.cf", main)
