@@ -81,4 +81,9 @@ ksk=$(awk '{ for (i = 1; i < NF; i++) if ($i == "DNSKEY" && $(i + 1) == 257) {
 "$X" client dig +short . DNSKEY | tr -d ' ' | grep -qxF "$ksk" ||
 	fail "the trust anchor is not the served root KSK"
 cmp -s "$ca" "$W/ca/ca.crt" || fail "ca_file is not the world CA"
+# and echomx itself reads it there, with no -c
+[ -x "$BIN/echomx" ] || fail "no $BIN/echomx (make)"
+"$X" echomx "$BIN/echomx" init -n >"$T/effective" 2>&1 || fail "echomx init -n in the world: $(cat "$T/effective")"
+grep -qx "trust_anchor = $ta" "$T/effective" || fail "echomx does not use the world trust anchor: $(grep trust_anchor "$T/effective")"
+grep -qx "ca_cert = $W/ca/ca.crt" "$T/effective" || fail "echomx on the echomx host does not use the world CA"
 note "CA, trust anchor and echomx.conf: ok"

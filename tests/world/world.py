@@ -864,7 +864,12 @@ def build_etc(h):
 trust_anchor = %s/dns/root.key
 ca_file = %s/ca.crt
 resolver = %s
-""" % (h.name, W, CA, RESOLVER4))
+""" % (h.name, W, CA, RESOLVER4) + ("""# The service's "ca" certificates are signed by the world CA, so the
+# world's senders trust them like WebPKI certificates ("echomx init" keeps
+# an existing CA).
+ca_cert = %s/ca.crt
+ca_key = %s/ca.key
+""" % (CA, CA) if h.name == "echomx" else ""))
 
 
 # ------------------------------------------------------------ network
