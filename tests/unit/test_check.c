@@ -3,7 +3,166 @@
 #include <stdlib.h>
 
 #include "responder/check.h"
+#include "tls/probe.h"
+#include "util/mem.h"
+#include "util/str.h"
 #include "t.h"
+
+/* canned DNS answers for the judge */
+static struct dns_answer *
+ans(const char *name, uint16_t type, enum dns_status st, enum dns_sec sec)
+{
+	struct dns_answer *a = xcalloc(1, sizeof(*a));
+
+	str_copy(a->qname, name, sizeof(a->qname));
+	a->qtype = type;
+	a->status = st;
+	a->sec = sec;
+	if (sec == DNS_SEC_BOGUS)
+		a->why = xstrdup("signature expired");
+	return a;
+}
+
+static void
+add_rr(struct dns_answer *a, const char *name, const char *addr, int pref)
+{
+	struct dns_rr *r;
+
+	a->rr = xrealloc(a->rr, (a->nrr + 1) * sizeof(*a->rr));
+	r = &a->rr[a->nrr++];
+	memset(r, 0, sizeof(*r));
+	r->type = a->qtype;
+	r->pref = (uint16_t)pref;
+	if (name)
+		str_copy(r->name, name, sizeof(r->name));
+	if (addr)
+		str_copy(r->addr, addr, sizeof(r->addr));
+}
+
+static const char *
+status_of(const struct check_result *r, const char *id, const char *subj)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfind; i++)
+		if (strcmp(r->find[i].id, id) == 0 && (subj == NULL ||
+		    strcmp(r->find[i].subject, subj) == 0))
+			return check_status_name(r->find[i].status);
+	return "absent";
+}
+
+static void
+test_judge_dns(void)
+{
+	struct check_opts o = { 0 };
+	struct check_data *d = xcalloc(1, sizeof(*d));
+	struct check_result *r;
+
+	/* bogus MX: could not test the MX, DNSSEC fails with the reason */
+	str_copy(d->domain, "b.test", sizeof(d->domain));
+	d->mx = ans("b.test", DNS_T_MX, DNS_OK, DNS_SEC_BOGUS);
+	add_rr(d->mx, "mx1.b.test.", NULL, 10);
+	r = check_judge(d, &o);
+	T_EQ_STR(status_of(r, "dns.mx", NULL), "could-not-test");
+	T_EQ_STR(status_of(r, "dnssec.mx", NULL), "fail");
+	T_EQ_INT(r->tested, 1);
+	/* no selector: could-not-test, no guessing */
+	T_EQ_STR(status_of(r, "dkim.key", NULL), "could-not-test");
+	T_EQ_STR(status_of(r, "spf.record", NULL), "could-not-test");
+	check_result_free(r);
+	check_data_clear(d);
+
+	/* SERVFAIL: could not test at all */
+	str_copy(d->domain, "t.test", sizeof(d->domain));
+	d->mx = ans("t.test", DNS_T_MX, DNS_TEMPFAIL,
+	    DNS_SEC_INDETERMINATE);
+	r = check_judge(d, &o);
+	T_EQ_STR(status_of(r, "dns.mx", NULL), "could-not-test");
+	T_EQ_INT(r->tested, 0);
+	T_CONTAINS(r->not_tested, "tempfail");
+	check_result_free(r);
+	check_data_clear(d);
+
+	/* NXDOMAIN: fail, and nothing else to test */
+	str_copy(d->domain, "n.test", sizeof(d->domain));
+	d->mx = ans("n.test", DNS_T_MX, DNS_NXDOMAIN, DNS_SEC_SECURE);
+	r = check_judge(d, &o);
+	T_EQ_STR(status_of(r, "dns.mx", NULL), "fail");
+	T_EQ_INT(r->tested, 0);
+	check_result_free(r);
+	check_data_clear(d);
+
+	/* null MX */
+	str_copy(d->domain, "z.test", sizeof(d->domain));
+	d->mx = ans("z.test", DNS_T_MX, DNS_OK, DNS_SEC_SECURE);
+	add_rr(d->mx, ".", NULL, 0);
+	d->null_mx = 1;
+	r = check_judge(d, &o);
+	T_EQ_STR(status_of(r, "dns.mx", NULL), "info");
+	T_EQ_STR(status_of(r, "dnssec.mx", NULL), "pass");
+	check_result_free(r);
+	check_data_clear(d);
+	free(d);
+}
+
+static void
+test_judge_transport(void)
+{
+	struct check_opts o = { 0 };
+	struct check_data *d = xcalloc(1, sizeof(*d));
+	struct probe_result *p;
+	struct check_result *r;
+	struct check_mx *m;
+
+	str_copy(d->domain, "x.test", sizeof(d->domain));
+	d->mx = ans("x.test", DNS_T_MX, DNS_OK, DNS_SEC_INSECURE);
+	add_rr(d->mx, "mx1.x.test.", NULL, 10);
+	d->nmx = d->mx_total = 1;
+	m = &d->mxs[0];
+	str_copy(m->name, "mx1.x.test", sizeof(m->name));
+	m->a = ans("mx1.x.test", DNS_T_A, DNS_OK, DNS_SEC_INSECURE);
+	add_rr(m->a, NULL, "192.0.2.1", 0);
+	m->aaaa = ans("mx1.x.test", DNS_T_AAAA, DNS_NODATA,
+	    DNS_SEC_INSECURE);
+	/* TLSA in an insecure zone: senders ignore it */
+	m->tlsa = ans("_25._tcp.mx1.x.test", DNS_T_TLSA, DNS_OK,
+	    DNS_SEC_INSECURE);
+	add_rr(m->tlsa, NULL, NULL, 0);
+	m->naddr = 2;
+	str_copy(m->addr[0].ip, "192.0.2.1", sizeof(m->addr[0].ip));
+	/* no STARTTLS on the first address */
+	p = m->addr[0].probe = xcalloc(1, sizeof(*p));
+	p->conn = PROBE_CONN_OK;
+	p->stage = PROBE_STAGE_STARTTLS;
+	p->have_banner = 1;
+	p->banner.code = 220;
+	p->have_ehlo = 1;
+	p->ehlo.code = 250;
+	p->ehlo_keys = PROBE_EHLO_SIZE;
+	/* the second address answered 421 */
+	str_copy(m->addr[1].ip, "192.0.2.2", sizeof(m->addr[1].ip));
+	p = m->addr[1].probe = xcalloc(1, sizeof(*p));
+	p->conn = PROBE_CONN_OK;
+	p->stage = PROBE_STAGE_BANNER;
+	p->have_banner = 1;
+	p->banner.code = 421;
+	str_copy(p->not_tested, "421 busy", sizeof(p->not_tested));
+	r = check_judge(d, &o);
+	T_EQ_STR(status_of(r, "dnssec.mx", NULL), "warn");
+	T_EQ_STR(status_of(r, "dane.tlsa", NULL), "fail");
+	T_EQ_STR(status_of(r, "dane.match", NULL), "absent");
+	T_EQ_STR(status_of(r, "smtp.connect", "mx1.x.test 192.0.2.1"),
+	    "pass");
+	T_EQ_STR(status_of(r, "smtp.starttls", "mx1.x.test 192.0.2.1"),
+	    "fail");
+	T_EQ_STR(status_of(r, "smtp.connect", "mx1.x.test 192.0.2.2"),
+	    "could-not-test");
+	T_EQ_STR(status_of(r, "smtp.starttls", "mx1.x.test 192.0.2.2"),
+	    "could-not-test");
+	check_result_free(r);
+	check_data_clear(d);
+	free(d);
+}
 
 static void
 test_domain_norm(void)
@@ -72,4 +231,5 @@ test_sort_and_texts(void)
 	}
 }
 
-T_MAIN(T_CASE(test_domain_norm), T_CASE(test_sort_and_texts))
+T_MAIN(T_CASE(test_domain_norm), T_CASE(test_sort_and_texts),
+    T_CASE(test_judge_dns), T_CASE(test_judge_transport))
