@@ -165,6 +165,7 @@ struct smtpd_peer {
 	long		 nconns;
 	double		 first_seen, last_seen;
 	int64_t		 session_id;
+	char		*sender;	/* of that session */
 	double		 window_end;	/* 0: not from a session */
 	int		 looked_up;
 };

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <syslog.h>
 #include <time.h>
@@ -132,7 +134,9 @@ conn_state(struct smtpd_conn *c, enum smtpd_state s, const char *detail)
 		db_conn_event(smtpd.db, c->id, ev_now(), state_names[s],
 		    detail);
 	}
-	conn_store(c);
+	/* The row follows at the end; "acked" is written at once. */
+	if (s == SMTPD_S_ACKED)
+		conn_store(c);
 }
 
 static void
@@ -405,7 +409,13 @@ conn_mail(struct smtpd_conn *c, const struct smtp_cmd *cmd)
 	sbuf_reset(&c->rcpts);
 	c->message_size = -1;
 	/* The test session is keyed by the envelope sender. */
-	if (smtpd.db != NULL) {
+	if (smtpd.db != NULL && c->p->session_id > 0 && c->p->sender &&
+	    strcmp(c->p->sender, m.path) == 0 &&
+	    c->p->last_seen > now - smtpd.session_limit) {
+		/* the peer's current session is this sender's */
+		c->session_id = c->p->session_id;
+		c->window_end = c->p->window_end;
+	} else if (smtpd.db != NULL) {
 		smtpd_db_tx();
 		r = db_session_by_sender(smtpd.db, m.path, now,
 		    smtpd.session_limit, &sid, &we);
@@ -428,6 +438,8 @@ conn_mail(struct smtpd_conn *c, const struct smtp_cmd *cmd)
 			c->window_end = we;
 			c->p->session_id = sid;
 			c->p->window_end = we;
+			free(c->p->sender);
+			c->p->sender = xstrdup(m.path);
 		} else
 			log_event(LOG_ERR, c->sid, "event=error "
 			    "what=db-session error=%s",
@@ -1116,7 +1128,7 @@ void
 smtpd_conn_accept(int lfd, int ready, void *arg)
 {
 	struct smtpd_listener *l = arg;
-	int i;
+	int i, one = 1;
 
 	(void)ready;
 	for (i = 0; i < 64; i++) {
@@ -1153,6 +1165,8 @@ smtpd_conn_accept(int lfd, int ready, void *arg)
 			    "again later\r\n");
 			continue;
 		}
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one));
 		c = xcalloc(1, sizeof(*c));
 		c->fd = fd;
 		c->spool_fd = -1;

@@ -51,6 +51,7 @@ smtpd_peer_expire(double now, double keep)
 
 			if (p->nconns == 0 && p->last_seen < now - keep) {
 				*pp = p->next;
+				free(p->sender);
 				free(p);
 			} else
 				pp = &p->next;

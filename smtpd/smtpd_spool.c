@@ -22,7 +22,7 @@
 #include "util/mem.h"
 
 #define SPOOL_MEM	(256 * 1024)	/* spill to disk beyond this */
-#define SPOOL_WORKERS	4
+#define SPOOL_WORKERS	16
 
 struct smtpd_job {
 	struct smtpd_job *next;
