@@ -370,10 +370,16 @@ judge_addr(const struct check_mx *m, const struct check_addr *ad,
 	check_add(r, "smtp.connect", subj, CHECK_PASS, "%s; banner: %s",
 	    ptext(&e, p, PROBE_F_CONNECT), ptext(s, p, PROBE_F_BANNER));
 	sbuf_reset(&e);
-	if (p->have_ehlo)
+	if (p->have_ehlo) {
+		char kw[256];
+
+		probe_reply_ehlo_names(p->ehlo_keys, kw, sizeof(kw));
 		check_add(r, "smtp.requiretls", subj, CHECK_INFO, "REQUIRETLS "
-		    "%s; %s", (p->ehlo_keys & PROBE_EHLO_REQUIRETLS) ?
-		    "offered" : "not offered", ptext(s, p, PROBE_F_EHLO));
+		    "%s; EHLO keywords: %s%s", (p->ehlo_keys &
+		    PROBE_EHLO_REQUIRETLS) ? "offered" : "not offered",
+		    kw[0] ? kw : "(none)", p->used_helo ? " (EHLO refused, "
+		    "HELO used)" : "");
+	}
 	/* STARTTLS */
 	if (p->stage < PROBE_STAGE_STARTTLS || (p->not_tested[0] &&
 	    p->handshake == PROBE_NOT_TESTED &&

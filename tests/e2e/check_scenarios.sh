@@ -72,10 +72,13 @@ for i, text in evid:
         ev = [x['evidence'] for x in f if x['id'] == i]
         miss("expect_evidence %s %r; evidence %s" % (i, text, ev))
 sc = doc.get('scores', {})
-print("%-22s %-6s conf %3s phish %3s integ %3s  %3d findings  %5s ms  %s" % (
-    name, doc.get('colour'), sc.get('confidentiality', {}).get('score'),
-    sc.get('phishing', {}).get('score'), sc.get('integrity', {}).get('score'),
-    len(f), ms, "ok" if not bad else "%d mismatch(es)" % bad))
+def show(k):
+    c = sc.get(k, {})
+    return "%3s" % c.get('score') if c.get('tested', True) else "n/a"
+print("%-22s %-6s conf %s phish %s integ %s  %3d findings  %5s ms  %s" % (
+    name, doc.get('colour'), show('confidentiality'), show('phishing'),
+    show('integrity'), len(f), ms,
+    "ok" if not bad else "%d mismatch(es)" % bad))
 sys.exit(1 if bad else 0)
 PY
 	then
