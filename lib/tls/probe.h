@@ -103,7 +103,8 @@ struct probe_cipher {
 	char		 name[PROBE_NAME_MAX];	/* OpenSSL name */
 	char		 iana[PROBE_NAME_MAX];	/* RFC name, "" if unknown */
 	uint16_t	 id;			/* IANA code point */
-	enum probe_ver	 version;		/* PROBE_TLS12 or PROBE_TLS13 */
+	enum probe_ver	 version;		/* enumerated at: TLS 1.3, or the
+						 * highest of 1.2/1.1/1.0 */
 	int		 fs;			/* forward secret (ECDHE/DHE/1.3) */
 	int		 anon;			/* no server authentication
 						 * (aNULL: ADH, AECDH) */
@@ -191,7 +192,14 @@ struct probe_result {
 	char		 cipher[PROBE_NAME_MAX];
 	char		 group[PROBE_NAME_MAX];	/* "X25519", "" if unknown */
 
-	/* --- enumeration (PROBE_ENUM_*), each on its own connection --- */
+	/* --- enumeration (PROBE_ENUM_*), each on its own connection ---
+	 * Versions above the one the main handshake chose are REFUSED by
+	 * inference (a server picks the highest common version; the error
+	 * text says "inferred"); the others take one handshake each. Suites:
+	 * offer all, remove the chosen one, repeat (N accepted = N + 1
+	 * handshakes); steps at TLS <= 1.2 stop at the ServerHello. If an
+	 * extra connection fails before TLS (421, tarpit, rate limit) no
+	 * more are made: ciphers_done / groups_done stay 0. */
 	enum probe_ver_state versions[PROBE_NVER];
 	char		 version_error[PROBE_NVER][PROBE_NAME_MAX];
 	int		 ciphers_done;	/* enumeration ran to its end */
