@@ -199,6 +199,7 @@ cmd_check(int argc, char **argv)
 	o.enumerate = PROBE_ENUM_ALL;
 	o.psl_file = conf_str(c, "public_suffix_list");
 	o.port = (int)port;
+	o.per_ip = (int)conf_int(c, "check_connections_per_ip");
 	st = xcalloc(1, sizeof(*st));
 	sbuf_init(&err, 4096);
 	if (score_load(conf_str(c, "scoring_file"), st, &err) != 0) {

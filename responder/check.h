@@ -107,6 +107,7 @@ struct check_opts {
 	const struct psl *psl;	/* NULL: no org-domain fallback */
 	const char	*psl_error;	/* why psl is NULL */
 	int		 port;		/* SMTP port, 0 = 25 (tests) */
+	int		 per_ip;	/* probes of one address at once */
 };
 
 struct check_result {

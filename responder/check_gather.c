@@ -26,7 +26,8 @@ struct gctx {
 	pthread_mutex_t		 ipmu;
 	size_t			 nip;
 	char			 ip[4 * CHECK_MAX_MX * CHECK_MAX_ADDR][48];
-	pthread_mutex_t		 iplock[4 * CHECK_MAX_MX * CHECK_MAX_ADDR];
+	int			 ipbusy[4 * CHECK_MAX_MX * CHECK_MAX_ADDR];
+	pthread_cond_t		 ipcv;
 };
 
 /* --- a tiny "run these concurrently and wait" helper --- */
@@ -199,23 +200,41 @@ struct addr_job {
 	struct check_addr	*ad;
 };
 
-static pthread_mutex_t *
-ip_lock(struct gctx *g, const char *ip)
+/* Politeness: at most o->per_ip probes of one address at a time (two MX
+ * names may share an address). Returns the slot to release. */
+static int
+ip_acquire(struct gctx *g, const char *ip)
 {
-	pthread_mutex_t *m = NULL;
+	int max = g->o->per_ip > 0 ? g->o->per_ip : 1;
 	size_t i;
+	int k = -1;
 
 	pthread_mutex_lock(&g->ipmu);
 	for (i = 0; i < g->nip; i++)
 		if (strcmp(g->ip[i], ip) == 0)
-			m = &g->iplock[i];
-	if (m == NULL && g->nip < sizeof(g->ip) / sizeof(g->ip[0])) {
+			k = (int)i;
+	if (k < 0 && g->nip < sizeof(g->ip) / sizeof(g->ip[0])) {
 		str_copy(g->ip[g->nip], ip, sizeof(g->ip[0]));
-		pthread_mutex_init(&g->iplock[g->nip], NULL);
-		m = &g->iplock[g->nip++];
+		k = (int)g->nip++;
+	}
+	if (k >= 0) {
+		while (g->ipbusy[k] >= max)
+			pthread_cond_wait(&g->ipcv, &g->ipmu);
+		g->ipbusy[k]++;
 	}
 	pthread_mutex_unlock(&g->ipmu);
-	return m;
+	return k;
+}
+
+static void
+ip_release(struct gctx *g, int k)
+{
+	if (k < 0)
+		return;
+	pthread_mutex_lock(&g->ipmu);
+	g->ipbusy[k]--;
+	pthread_cond_broadcast(&g->ipcv);
+	pthread_mutex_unlock(&g->ipmu);
 }
 
 static void
@@ -225,8 +244,8 @@ task_probe(void *arg)
 	struct probe_tlsa tl[32];
 	struct probe_req rq;
 	struct dns_answer *t = j->mx->tlsa;
-	pthread_mutex_t *m;
 	size_t i, n = 0;
+	int k;
 
 	memset(&rq, 0, sizeof(rq));
 	rq.ip = j->ad->ip;
@@ -247,12 +266,9 @@ task_probe(void *arg)
 		rq.tlsa = tl;
 		rq.ntlsa = n;
 	}
-	m = ip_lock(j->g, j->ad->ip);
-	if (m)
-		pthread_mutex_lock(m);
+	k = ip_acquire(j->g, j->ad->ip);
 	j->ad->probe = probe_run(&rq);
-	if (m)
-		pthread_mutex_unlock(m);
+	ip_release(j->g, k);
 }
 
 static void
@@ -482,6 +498,7 @@ check_gather(struct dns *dns, const struct check_opts *o,
 	g->o = o;
 	g->d = d;
 	pthread_mutex_init(&g->ipmu, NULL);
+	pthread_cond_init(&g->ipcv, NULL);
 	str_copy(d->domain, o->domain, sizeof(d->domain));
 	par_add(&p, task_mxset, g);
 	par_add(&p, task_spf, g);
@@ -510,8 +527,7 @@ check_gather(struct dns *dns, const struct check_opts *o,
 	d->nsel = i;
 	sbuf_free(&s);
 	par_wait(&p);
-	for (i = 0; i < g->nip; i++)
-		pthread_mutex_destroy(&g->iplock[i]);
+	pthread_cond_destroy(&g->ipcv);
 	pthread_mutex_destroy(&g->ipmu);
 	free(g);
 	d->ms_total = now_ms() - t0;
