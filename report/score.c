@@ -181,6 +181,7 @@ score_compute(const struct score_table *t, const struct check_result *r,
 	memset(out, 0, sizeof(*out));
 	for (c = 0; c < SCORE_NCAT; c++) {
 		struct score_catres *cr = &out->cat[c];
+		int tested_max = 0;
 		long denom;
 
 		for (i = 0; i < t->n; i++) {
@@ -225,7 +226,7 @@ score_compute(const struct score_table *t, const struct check_result *r,
 				cr->untested_max += max;
 				continue;
 			}
-			cr->tested = 1;
+			tested_max += max;
 			for (k = 0; k < t->n; k++)
 				if (t->rule[k].cat == c &&
 				    t->rule[k].status == worst &&
@@ -233,6 +234,10 @@ score_compute(const struct score_table *t, const struct check_result *r,
 					it->points = t->rule[k].points;
 			cr->sum += it->points;
 		}
+		/* "tested" when what could be tested outweighs what could
+		 * not: a TLS-RPT record alone does not make a transport
+		 * score */
+		cr->tested = tested_max > 0 && tested_max >= cr->untested_max;
 		denom = 100 - cr->untested_max;
 		if (denom < 1)
 			denom = 1;

@@ -43,7 +43,8 @@ struct score_catres {
 	int		 score;		/* 0..100 */
 	int		 sum;		/* raw points */
 	int		 untested_max;	/* points taken out of the maximum */
-	int		 tested;	/* some counted id was tested */
+	int		 tested;	/* the tested ids weigh at least as
+					 * much as the untested ones */
 	size_t		 nitem;
 	struct score_item item[64];
 };

@@ -137,6 +137,7 @@ test_good_scores_high(void)
 	load_tab();
 	score_compute(&tab, r, &s);
 	T_EQ_INT(s.cat[SCORE_CONF].score, 100);
+	T_EQ_INT(s.cat[SCORE_CONF].tested, 1);
 	/* DKIM could not be tested: it neither helps nor hurts */
 	T_EQ_INT(s.cat[SCORE_PHISH].score, 100);
 	T_EQ_INT(s.cat[SCORE_PHISH].untested_max, 15);
@@ -237,8 +238,12 @@ test_colours(void)
 	/* nothing tested over TLS: not green, not red */
 	r = check_result_new("x.test");
 	check_add(r, "smtp.starttls", "mx 1.2.3.4", CHECK_CNT, "421");
+	check_add(r, "tlsrpt.record", "x.test", CHECK_INFO, "none");
 	score_compute(&tab, r, &s);
 	T_EQ_STR(s.colour, "white");
+	/* a TLS-RPT record alone does not make a confidentiality score */
+	T_EQ_INT(s.cat[SCORE_CONF].tested, 0);
+	T_EQ_INT(s.cat[SCORE_PHISH].tested, 0);
 	check_result_free(r);
 }
 
