@@ -906,11 +906,13 @@ enum_tls13(struct probe *p, const SSL_CIPHER *first)
 	}
 }
 
-/* Groups: at TLS 1.3 when accepted (any group), else at 1.2 with ECDHE
- * suites (EC groups only: finite-field DHE groups cannot be negotiated
- * before 1.3 with OpenSSL). first: the group chosen for the full offer. */
+/* Groups: at TLS 1.3 when accepted (any group), else at the highest
+ * accepted of 1.2/1.1/1.0 with ECDHE suites (EC groups only: finite-field
+ * DHE groups cannot be negotiated before 1.3 with OpenSSL). first: the
+ * group chosen for the full offer. */
 static void
-enum_groups(struct probe *p, int tls13, const char *first)
+enum_groups(struct probe *p, int tls13, enum probe_ver legacy,
+    const char *first)
 {
 	struct probe_result *res = p->res;
 	int left[NGROUPS];
@@ -921,7 +923,7 @@ enum_groups(struct probe *p, int tls13, const char *first)
 	for (i = 0; i < NGROUPS; i++)
 		left[i] = tls13 || groups[i].ec;
 	memset(&o, 0, sizeof(o));
-	o.min = o.max = tls13 ? TLS1_3_VERSION : TLS1_2_VERSION;
+	o.min = o.max = tls13 ? TLS1_3_VERSION : proto_of[legacy];
 	o.ciphers = tls13 ? MAIN_CIPHERS : "ECDHE";
 	o.suites = ALL_SUITES13;
 	for (;;) {
@@ -1052,10 +1054,13 @@ enumerate(struct probe *p, const struct attempt *mainatt)
 		res->ciphers_done = done;
 	}
 	if (req->enumerate & PROBE_ENUM_GROUPS) {
+		for (v = PROBE_TLS12; v >= PROBE_TLS10; v--)
+			if (res->versions[v] == PROBE_VER_ACCEPTED)
+				break;
 		if (res->versions[PROBE_TLS13] == PROBE_VER_ACCEPTED)
-			enum_groups(p, 1, first_group13);
-		else if (res->versions[PROBE_TLS12] == PROBE_VER_ACCEPTED)
-			enum_groups(p, 0, NULL);
+			enum_groups(p, 1, PROBE_TLS13, first_group13);
+		else if (v >= PROBE_TLS10)
+			enum_groups(p, 0, (enum probe_ver)v, NULL);
 	}
 }
 

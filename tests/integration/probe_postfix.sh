@@ -294,6 +294,8 @@ has v.TLSv1.1=refused
 has v.TLSv1.2=refused
 has v.TLSv1.3=refused
 [ "$(val nciphers)" -ge 1 ] || fail "tls10only: no suites"
+[ "$(val ngroups)" -ge 1 ] || fail "tls10only: no groups"
+printf '%s\n' "$OUT" | grep -q '^c=TLSv1.0 ' || fail "tls10only: suites not at 1.0"
 # the same judgement from openssl s_client
 sclient "$P_10" -tls1 'ALL' || fail "tls10only: s_client -tls1 refused"
 sclient "$P_10" -tls1_2 'ALL' && fail "tls10only: s_client -tls1_2 accepted"
