@@ -620,7 +620,8 @@ attempt(struct probe *p, const struct tlsopt *o, int main_conn,
 	memset(a, 0, sizeof(*a));
 	if (!main_conn && p->gave_up) {
 		a->result = ATT_BUDGET;
-		probe_say(a->err, sizeof(a->err), "not tried: %s", p->gave_up_why);
+		probe_say(a->err, sizeof(a->err), "not tried: %s",
+		    p->gave_up_why);
 		return;
 	}
 	if (!main_conn && !budget_left(p)) {

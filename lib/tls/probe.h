@@ -38,14 +38,16 @@ struct probe_req {
 	const char	*ip;		/* "192.0.2.1" or "2001:db8::1" */
 	int		 port;		/* 0 = 25 */
 	const char	*mx_name;	/* SNI and RFC 6125 name; NULL: none */
-	const char	*helo_name;	/* our EHLO name; NULL = "echomx.invalid" */
+	/* our EHLO name; NULL = "echomx.invalid" */
+	const char	*helo_name;
 	int		 timeout_ms;	/* per step: connect, each reply,
 					 * handshake; 0 = 10000 */
 	const char	*ca_file;	/* PEM bundle; NULL = OpenSSL default */
 	const char	*ca_path;	/* hashed directory; may be NULL */
 	const struct probe_tlsa *tlsa;	/* may be NULL */
 	size_t		 ntlsa;
-	int		 enumerate;	/* PROBE_ENUM_* bits; 0 = one handshake */
+	/* PROBE_ENUM_* bits; 0 = one handshake */
+	int		 enumerate;
 	int		 max_connections; /* bound on connections; 0 = 100 */
 	int		 budget_ms;	/* whole probe; enumeration stops when
 					 * spent; 0 = 60000 */
@@ -103,9 +105,10 @@ struct probe_cipher {
 	char		 name[PROBE_NAME_MAX];	/* OpenSSL name */
 	char		 iana[PROBE_NAME_MAX];	/* RFC name, "" if unknown */
 	uint16_t	 id;			/* IANA code point */
-	enum probe_ver	 version;		/* enumerated at: TLS 1.3, or the
-						 * highest of 1.2/1.1/1.0 */
-	int		 fs;			/* forward secret (ECDHE/DHE/1.3) */
+	/* enumerated at: TLS 1.3, or the highest of 1.2/1.1/1.0 */
+	enum probe_ver	 version;
+	/* forward secret (ECDHE/DHE/1.3) */
+	int		 fs;
 	int		 anon;			/* no server authentication
 						 * (aNULL: ADH, AECDH) */
 	int		 bits;			/* symmetric strength */
@@ -119,7 +122,8 @@ struct probe_cert {
 	char		 key_type[16];	/* "RSA", "EC", "Ed25519", "DSA", ... */
 	int		 key_bits;
 	char		 key_curve[32];	/* EC: "prime256v1"..., else "" */
-	char		 sig_alg[PROBE_NAME_MAX]; /* "sha256WithRSAEncryption" */
+	/* "sha256WithRSAEncryption" */
+	char		 sig_alg[PROBE_NAME_MAX];
 	int64_t		 not_before;	/* unix time */
 	int64_t		 not_after;
 	unsigned char	 sha256[32];	/* of the certificate DER */
@@ -186,7 +190,8 @@ struct probe_result {
 
 	enum probe_state handshake;	/* NOT_TESTED before STARTTLS */
 	char		 tls_error[PROBE_TEXT_MAX];	/* OpenSSL error text */
-	char		 tls_alert[PROBE_NAME_MAX];	/* alert received, if any */
+	/* alert received, if any */
+	char		 tls_alert[PROBE_NAME_MAX];
 	int		 handshake_ms;
 	char		 version[16];	/* "TLSv1.3" */
 	char		 cipher[PROBE_NAME_MAX];
@@ -232,7 +237,8 @@ struct probe_result {
 	int		 chain_expired;	/* some presented cert expired */
 
 	enum probe_state name;		/* RFC 6125, X509_check_host */
-	char		 name_matched[PROBE_DN_MAX];	/* the name that matched */
+	/* the name that matched */
+	char		 name_matched[PROBE_DN_MAX];
 
 	enum probe_ocsp	 ocsp;
 	char		 ocsp_text[PROBE_TEXT_MAX];	/* status, times */
