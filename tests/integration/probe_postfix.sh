@@ -247,6 +247,13 @@ sclient "$P_GOOD" -tls1_3 TLS_AES_128_CCM_8_SHA256 &&
 	! printf '%s\n' "$OUT" | grep -q 'TLS_AES_128_CCM_8_SHA256' &&
 	fail "probe omits TLS_AES_128_CCM_8_SHA256"
 
+CASE=bounded
+probe "$P_GOOD" PROBE_MAX_CONN=10
+has connections=10
+has ciphers_done=0
+val text.ciphers | grep -q 'enumeration incomplete' ||
+	fail "bounded: $(val text.ciphers)"
+
 CASE=selfsigned
 probe "$P_SELF" PROBE_TLSA="3 1 1 $SELF_SPKI;3 1 1 $GOOD_SPKI;2 0 1 $CA_CERT"
 has handshake=ok

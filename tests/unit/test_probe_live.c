@@ -5,7 +5,7 @@
  * Driver mode for tests/integration/probe_*.sh: with PROBE_IP set it
  * probes that address instead and prints the result as key=value lines
  * (PROBE_PORT, PROBE_MX, PROBE_CA, PROBE_ENUM=1, PROBE_TLSA="u s m hex"
- * separated by ';', PROBE_TIMEOUT_MS). */
+ * separated by ';', PROBE_TIMEOUT_MS, PROBE_MAX_CONN). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -392,6 +392,8 @@ driver(void)
 	    (int)strtol(e, NULL, 10) : 5000;
 	req.enumerate = (e = getenv("PROBE_ENUM")) && *e == '1' ?
 	    PROBE_ENUM_ALL : 0;
+	if ((e = getenv("PROBE_MAX_CONN")) != NULL)
+		req.max_connections = (int)strtol(e, NULL, 10);
 	if ((e = getenv("PROBE_TLSA")) != NULL) {
 		str_copy(tspec, e, sizeof(tspec));
 		req.ntlsa = parse_tlsa(tspec, tlsa, data, 8);
