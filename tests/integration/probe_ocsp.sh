@@ -148,6 +148,9 @@ server good -status_file "$T/good.der"
 server revoked -status_file "$T/revoked.der"
 server other -status_file "$T/other.der"
 server none
+# a server that demands a client certificate: the handshake fails with
+# the server's alert, which the probe reports
+server clientcert -no_tls1_3 -Verify 1 -CAfile "$C/ca.pem"
 # TLS 1.2 with finite-field DHE only: the group shows as the DH size
 server dhe -no_tls1_3 -cipher DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0
 
@@ -191,4 +194,13 @@ has handshake=ok
 has version=TLSv1.2
 has cipher=DHE-RSA-AES128-GCM-SHA256
 val group | grep -Eq '^DH[0-9]{4}$' || fail "dhe: group '$(val group)'"
+CASE=alert
+OUT=$(env PROBE_IP=127.0.0.1 PROBE_PORT="$PORT_clientcert" PROBE_MX=mx.ocsp.test \
+    PROBE_CA="$C/ca.pem" PROBE_ENUM=1 "$DRV") || fail "driver failed"
+has stage=handshake
+has handshake=fail
+has v.TLSv1.2=refused
+has nchain=0
+val text.handshake | grep -q 'alert: handshake failure' ||
+	fail "alert: $(val text.handshake)"
 note "stapled OCSP: good, revoked, wrong certificate and none told apart"
