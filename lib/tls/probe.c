@@ -687,6 +687,11 @@ attempt(struct probe *p, const struct tlsopt *o, int main_conn,
 			    sizeof(res->tls_alert));
 			probe_say(res->stop_why, sizeof(res->stop_why),
 			    "handshake: %s", a->err);
+			/* a stalled handshake or our own OpenSSL's limits
+			 * say nothing about the server's TLS */
+			if (res->handshake == PROBE_NOT_TESTED)
+				str_copy(res->not_tested, res->stop_why,
+				    sizeof(res->not_tested));
 		}
 	}
 	if (a->result == ATT_OK && res->nchain == 0)

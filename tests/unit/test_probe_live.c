@@ -257,6 +257,20 @@ t_ehlo_refused(void)
 }
 
 static void
+t_handshake_stall(void)
+{
+	/* 220 to STARTTLS, then silence: could-not-test, not a failure */
+	struct script s = { .banner = "220 mx ESMTP\r\n", .replies = {
+	    "250-mx\r\n250 STARTTLS\r\n", "220 go ahead\r\n" } };
+	struct probe_result *r = probe_script(&s, 300);
+
+	T_EQ_INT(r->stage, PROBE_STAGE_HANDSHAKE);
+	T_EQ_INT(r->handshake, PROBE_NOT_TESTED);
+	T_CONTAINS(r->not_tested, "handshake: timeout");
+	probe_result_free(r);
+}
+
+static void
 t_malformed(void)
 {
 	struct script s = { .banner = "220-mx\r\n999 what\r\n" };
@@ -447,7 +461,8 @@ int test_main(void);
 #define main test_main
 T_MAIN(T_CASE(t_refused), T_CASE(t_421), T_CASE(t_tarpit),
     T_CASE(t_no_starttls), T_CASE(t_starttls_refused), T_CASE(t_injection),
-    T_CASE(t_ehlo_refused), T_CASE(t_malformed), T_CASE(t_threads))
+    T_CASE(t_ehlo_refused), T_CASE(t_handshake_stall), T_CASE(t_malformed),
+    T_CASE(t_threads))
 #undef main
 
 int main(void);
