@@ -1010,7 +1010,9 @@ def up():
         ([SWITCH] if SWITCH in have else [])
     if clash:
         raise WorldError("network namespaces already exist, not made by this "
-                         "world: " + " ".join(clash))
+                         "world (no record in %s): %s; if they are a lost "
+                         "world's, remove them with 'ip netns del NAME'" %
+                         (W, " ".join(clash)))
     os.makedirs(W, exist_ok=True)
     os.chmod(W, 0o755)
     if not os.path.isdir(NETNS_ETC):
