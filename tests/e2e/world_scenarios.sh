@@ -11,7 +11,7 @@ need openssl
 need curl
 W=${ECHOMX_WORLD:-/run/echomx-world}
 [ -f "$W/up.ok" ] || fail "the world is not up (tests/world/up)"
-/usr/bin/python3 - "$TOP" "$W" <<'PY'
+/usr/bin/python3 -B - "$TOP" "$W" <<'PY'
 import os, re, subprocess, sys, hashlib, concurrent.futures
 top, W = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(top, "tests", "world"))
