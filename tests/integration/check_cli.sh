@@ -65,6 +65,13 @@ expect_rc 1 "$E" check nothing.test --text --timeout 2 -c "$T/c.conf"
 grep -q "Could not test" "$T/out" || fail "text output without the reason"
 grep -q "scoring: built-in" "$T/out" || fail "built-in scoring not noted"
 
+# the whole check is bounded by check_total_timeout
+start=$(date +%s)
+expect_rc 1 "$E" check nothing.test --timeout 10 -c "$T/c.conf" \
+    -o check_total_timeout=1s
+[ $(( $(date +%s) - start )) -le 5 ] || fail "check_total_timeout ignored"
+grep -q "check_total_timeout" "$T/err" || fail "no reason for the total timeout"
+
 # an unreadable trust anchor: could not test at all
 expect_rc 1 "$E" check nothing.test --trust-anchor "$T/none.key" -c "$T/c.conf"
 grep -q "trust anchor" "$T/err" || fail "no reason for a missing trust anchor"
