@@ -76,8 +76,11 @@ http_get(const struct http_req *rq, struct http_resp *out)
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (rq->ca_file && *rq->ca_file)
+	if (rq->ca_file && *rq->ca_file) {
+		/* exactly this bundle decides: no built-in CA directory */
 		curl_easy_setopt(c, CURLOPT_CAINFO, rq->ca_file);
+		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+	}
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
 	    (long)(rq->timeout_ms ? rq->timeout_ms : 10000));
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
