@@ -451,16 +451,24 @@ judge_addr(const struct check_mx *m, const struct check_addr *ad,
 			if (!p->ciphers[i].fs)
 				sbuf_addf(&e, "%s%s", e.len ? " " : "",
 				    p->ciphers[i].name);
+		sbuf_adds(&e, "; all accepted: ");
+		probe_result_text(p, PROBE_F_CIPHERS, &e);
+		sbuf_adds(&e, "; groups: ");
+		if (p->ngroups)
+			probe_result_text(p, PROBE_F_GROUPS, &e);
+		else
+			sbuf_adds(&e, "not enumerated");
 		check_add(r, "tls.ciphers", subj, CHECK_WARN, "%d suite(s) "
-		    "without forward secrecy: %s; all accepted: %s", nonfs,
-		    e.data, ptext(s, p, PROBE_F_CIPHERS));
+		    "without forward secrecy: %s", nonfs, e.data);
 		sbuf_reset(&e);
 	}
 	else
 		check_add(r, "tls.ciphers", subj, CHECK_PASS, "all %zu "
-		    "accepted suites are forward-secret%s: %s", p->nciphers,
-		    p->ciphers_done ? "" : " (enumeration incomplete)",
-		    ptext(s, p, PROBE_F_CIPHERS));
+		    "accepted suites are forward-secret%s: %s; groups: %s",
+		    p->nciphers, p->ciphers_done ? "" : " (enumeration "
+		    "incomplete)", ptext(s, p, PROBE_F_CIPHERS),
+		    p->ngroups ? ptext(&e, p, PROBE_F_GROUPS) :
+		    "not enumerated");
 	/* certificate */
 	if (p->nchain == 0) {
 		check_add(r, "tls.cert.trust", subj, CHECK_CNT, "no "
