@@ -511,8 +511,15 @@ tls_handshake(struct pconn *c, const struct probe_req *req,
 		return ATT_LOCAL;
 	}
 	if (req->mx_name != NULL && *req->mx_name != '\0' &&
-	    !is_ip_literal(req->mx_name))
-		SSL_set_tlsext_host_name(c->ssl, req->mx_name);
+	    !is_ip_literal(req->mx_name)) {
+		char sni[256];
+		size_t l = str_copy(sni, req->mx_name, sizeof(sni));
+
+		/* RFC 6066 §3: no trailing dot in the host name */
+		if (l > 0 && l < sizeof(sni) && sni[l - 1] == '.')
+			sni[l - 1] = '\0';
+		SSL_set_tlsext_host_name(c->ssl, sni);
+	}
 	if (o->status_request)
 		SSL_set_tlsext_status_type(c->ssl, TLSEXT_STATUSTYPE_ocsp);
 	SSL_set_app_data(c->ssl, c);

@@ -151,6 +151,10 @@ server none
 # a server that demands a client certificate: the handshake fails with
 # the server's alert, which the probe reports
 server clientcert -no_tls1_3 -Verify 1 -CAfile "$C/ca.pem"
+# SNI: this server sends a fatal alert unless the client names
+# mx.ocsp.test (the probe sends the MX name, without a trailing dot)
+server sni -servername mx.ocsp.test -servername_fatal -cert2 "$C/b.pem" \
+    -key2 "$C/b.key"
 # TLS 1.2 with finite-field DHE only: the group shows as the DH size
 server dhe -no_tls1_3 -cipher DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0
 
@@ -203,4 +207,14 @@ has v.TLSv1.2=refused
 has nchain=0
 val text.handshake | grep -q 'alert: handshake failure' ||
 	fail "alert: $(val text.handshake)"
+CASE=sni
+OUT=$(env PROBE_IP=127.0.0.1 PROBE_PORT="$PORT_sni" PROBE_MX=mx.ocsp.test. \
+    PROBE_CA="$C/ca.pem" "$DRV") || fail "driver failed"
+has handshake=ok
+has name=ok
+OUT=$(env PROBE_IP=127.0.0.1 PROBE_PORT="$PORT_sni" PROBE_MX=other.ocsp.test \
+    PROBE_CA="$C/ca.pem" "$DRV") || fail "driver failed"
+has handshake=fail
+val text.handshake | grep -q 'unrecognized name' ||
+	fail "sni: $(val text.handshake)"
 note "stapled OCSP: good, revoked, wrong certificate and none told apart"
