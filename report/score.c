@@ -9,6 +9,10 @@
 #include "util/mem.h"
 #include "util/str.h"
 
+/* Points' worth of tested findings below which a category score means
+ * nothing (a TLS-RPT record alone is no transport score). */
+#define SCORE_MIN_TESTED	20
+
 const char *
 score_cat_name(enum score_cat c)
 {
@@ -237,7 +241,8 @@ score_compute(const struct score_table *t, const struct check_result *r,
 		/* "tested" when what could be tested outweighs what could
 		 * not: a TLS-RPT record alone does not make a transport
 		 * score */
-		cr->tested = tested_max > 0 && tested_max >= cr->untested_max;
+		cr->tested = tested_max >= SCORE_MIN_TESTED &&
+		    tested_max >= cr->untested_max;
 		denom = 100 - cr->untested_max;
 		if (denom < 1)
 			denom = 1;
