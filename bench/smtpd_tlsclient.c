@@ -42,7 +42,8 @@ reply(int fd, SSL *ssl)
 		int n;
 		char *line = buf, *nl;
 
-		n = ssl ? SSL_read(ssl, buf + len, (int)(sizeof(buf) - len - 1)) :
+		n = ssl ? SSL_read(ssl, buf + len,
+		    (int)(sizeof(buf) - len - 1)) :
 		    (int)read(fd, buf + len, sizeof(buf) - len - 1);
 		if (n <= 0)
 			return -1;

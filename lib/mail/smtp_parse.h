@@ -28,14 +28,15 @@ enum smtp_body { SMTP_BODY_NONE, SMTP_BODY_7BIT, SMTP_BODY_8BITMIME,
 	SMTP_BODY_BINARYMIME };
 
 struct smtp_mail {
-	char		 path[SMTP_PATH_MAX + 1];	/* without <>; "" = null */
+	/* without <>; "" = the null sender */
+	char		 path[SMTP_PATH_MAX + 1];
 	int		 has_size;
 	uint64_t	 size;
 	enum smtp_body	 body;
 	int		 smtputf8;
 	int		 requiretls;
 	int		 utf8_path;	/* path has non-ASCII octets */
-	char		 params[SMTP_PARAMS_MAX + 1];	/* as sent, for the log */
+	char		 params[SMTP_PARAMS_MAX + 1];	/* as sent */
 };
 
 struct smtp_rcpt {
