@@ -1048,6 +1048,11 @@ conn_read(struct smtpd_conn *c)
 			continue;	/* after QUIT: ignore */
 		sbuf_add(&c->in, buf, (size_t)n);
 		total += (size_t)n;
+		/* A short read drained the socket (level-triggered epoll
+		 * reports more); saves the EAGAIN round trip. */
+		if ((size_t)n < sizeof(buf) && (!c->tls_active ||
+		    !tls_conn_pending(c->tls)))
+			break;
 	}
 	return 0;
 }
