@@ -1141,7 +1141,7 @@ smtpd_conn_accept(int lfd, int ready, void *arg)
 		socklen_t sl = sizeof(ss), lsl = sizeof(ls);
 		struct smtpd_conn *c;
 		struct smtpd_peer *p;
-		char peer[ADDR_STRLEN];
+		char peer[ADDR_STRLEN], lhost[ADDR_STRLEN];
 		int fd, port;
 		struct db_conn_row r;
 
@@ -1166,8 +1166,30 @@ smtpd_conn_accept(int lfd, int ready, void *arg)
 			log_event(LOG_NOTICE, NULL, "event=refused peer=%s "
 			    "why=%s", peer, total ? "max_sessions" :
 			    "max_sessions_per_peer");
+			memset(&r, 0, sizeof(r));
+			lhost[0] = '\0';
+			if (getsockname(fd, (struct sockaddr *)&ls, &lsl) == 0)
+				addr_format((struct sockaddr *)&ls, lhost,
+				    sizeof(lhost), &r.local_port);
 			conn_refuse(fd, "421 4.7.0 Too many connections, try "
 			    "again later\r\n");
+			if (smtpd.db != NULL) {
+				/* recorded too: a refused sender retries */
+				r.peer_addr = peer;
+				r.peer_port = port;
+				r.local_addr = lhost;
+				r.started = ev_now();
+				smtpd_db_tx();
+				r.id = db_conn_insert(smtpd.db, &r);
+				r.ended = r.started;
+				r.state = "none";
+				r.tls_alert = -1;
+				r.message_size = -1;
+				r.end_reason = total ? "421-max-sessions" :
+				    "421-max-sessions-per-peer";
+				if (r.id > 0)
+					db_conn_update(smtpd.db, &r);
+			}
 			continue;
 		}
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,

@@ -75,5 +75,7 @@ settle 0.5
     fail "no timeout end reason"
 [ "$(sql "select count(*) from connection where end_reason='time-limit'")" -ge 1 ] ||
     fail "no time-limit end reason"
+[ "$(sql "select count(*) from connection where end_reason='421-max-sessions'")" = 1 ] ||
+    fail "refused connection not recorded"
 smtpd_finish
 echo ok
