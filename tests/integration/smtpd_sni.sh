@@ -7,7 +7,12 @@
 . "$(dirname "$0")/smtpd_common"
 need openssl
 
-smtpd_start -o downgrade_window=0
+smtpd_opts
+PORT6=$(free_port)
+"$BIN/echomx" init -c "$CONF" -o "state_dir=$ST" >"$T/init.log" 2>&1 ||
+    fail "echomx init failed"
+# several shared addresses, IPv4 and IPv6
+smtpd_start -o downgrade_window=0 -o "listen=127.0.0.1:$PORT [::1]:$PORT6"
 
 cn() { # host port [servername]
 	local sn=()
@@ -22,6 +27,7 @@ cn() { # host port [servername]
 [ "$(cn 127.0.0.1 "$PORT" nosuch.example)" = mx06.et.echomx.test ] || fail "unknown SNI: default"
 [ "$(cn 127.0.1.2 "$PORT2" mx05.et.echomx.test)" = mx02.et.echomx.test ] || fail "own address wins over SNI"
 [ "$(cn 127.0.1.7 "$PORT2")" = wrong-name.invalid ] || fail "mx07 wrong name"
+[ "$(cn '[::1]' "$PORT6" mx02.et.echomx.test)" = mx02.et.echomx.test ] || fail "IPv6 SNI mx02"
 # mx01 never offers STARTTLS
 echo QUIT | timeout 10 openssl s_client -connect "127.0.1.1:$PORT2" -starttls smtp \
     >"$T/mx01.out" 2>&1 && fail "mx01 did TLS"
@@ -50,5 +56,7 @@ r=$(q client_versions "sni='mx02.et.echomx.test'")
 case $r in *1.3*1.2*) ;; *) fail "client versions: $r" ;; esac
 q client_sigalgs "sni='mx02.et.echomx.test'" | grep -q rsa_pss_rsae_sha256 || fail "sigalgs"
 q client_ciphers "sni='mx02.et.echomx.test'" | grep -q TLS_AES_128_GCM_SHA256 || fail "ciphers"
+[ "$(sql "select count(*) from connection where peer_addr='::1' and sni='mx02.et.echomx.test'")" = 1 ] ||
+    fail "IPv6 connection not recorded"
 smtpd_finish
 echo ok
