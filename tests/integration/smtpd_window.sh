@@ -8,7 +8,7 @@
 . "$(dirname "$0")/smtpd_common"
 need swaks
 
-smtpd_start -o downgrade_window=3s
+smtpd_start -o downgrade_window=4s
 "$BIN/echomx-smtpd" "${OPTS[@]}" -n >"$T/n.out" || fail "-n failed"
 grep -q '^downgrade_window = 180s' "$T/n.out" ||
     grep -q '^downgrade_window' "$T/n.out" || fail "-n prints no values"
@@ -22,7 +22,7 @@ grep -q '<\*\* 451 4.7.0' "$T/s1.out" || { cat "$T/s1.out"; fail "no 451 in the 
 swaks -s 127.0.0.1 -p "$PORT" -f alice@sender.example -t u@et.echomx.test \
     -tls >"$T/s1b.out" 2>&1 && fail "TLS worked in the window"
 
-sleep 3.2
+sleep 4.2
 # 2. after the window: plaintext DATA still 451
 swaks -s 127.0.0.1 -p "$PORT" -f alice@sender.example -t u@et.echomx.test \
     >"$T/s2.out" 2>&1 && fail "plaintext accepted after the window"
