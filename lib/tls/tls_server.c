@@ -213,6 +213,50 @@ tls_list16(const unsigned char *p, size_t n, const char *(*fn)(unsigned))
 	return sbuf_take(&b);
 }
 
+int
+tls_hello_sni(const unsigned char *p, size_t n, char *out, size_t outsz)
+{
+	size_t list, l;
+
+	/* ServerNameList: length(2), then name_type(1) 0 = host_name,
+	 * length(2), name. Only the first entry counts (RFC 6066 3). */
+	if (n < 5 || outsz < 2)
+		return -1;
+	list = (size_t)p[0] << 8 | p[1];
+	if (list != n - 2 || p[2] != 0)
+		return -1;
+	l = (size_t)p[3] << 8 | p[4];
+	if (l == 0 || l > n - 5 || l > 255 || l >= outsz)
+		return -1;
+	if (memchr(p + 5, '\0', l) != NULL)
+		return -1;
+	memcpy(out, p + 5, l);
+	out[l] = '\0';
+	return 0;
+}
+
+char *
+tls_hello_list(const unsigned char *p, size_t n, int lenbytes, int kind)
+{
+	size_t l;
+	const char *(*fn)(unsigned);
+
+	if (lenbytes == 1) {
+		if (n < 1)
+			return NULL;
+		l = p[0];
+	} else {
+		if (n < 2)
+			return NULL;
+		l = (size_t)p[0] << 8 | p[1];
+	}
+	if (l + (size_t)lenbytes > n || l % 2 != 0)
+		return NULL;
+	fn = kind == 'v' ? tls_version_name : kind == 'g' ? tls_group_name :
+	    tls_sigalg_name;
+	return tls_list16(p + lenbytes, l, fn);
+}
+
 static int
 tls_hello_cb(SSL *ssl, int *al, void *arg)
 {
@@ -220,29 +264,23 @@ tls_hello_cb(SSL *ssl, int *al, void *arg)
 	const unsigned char *p;
 	size_t n, i;
 	struct sbuf b;
+	char name[256];
 
 	(void)al;
 	(void)arg;
 	if (c == NULL || c->hello)
 		return SSL_CLIENT_HELLO_SUCCESS;
 	c->hello = 1;
-	/* server_name: list len(2), type(1) 0=host_name, len(2), name */
-	if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &p, &n) &&
-	    n >= 5 && p[2] == 0) {
-		size_t l = (size_t)p[3] << 8 | p[4];
-
-		if (l > 0 && l <= n - 5 && l <= 255) {
-			c->sni = xstrndup((const char *)p + 5, l);
-			if (strlen(c->sni) != l) {	/* NUL inside */
-				free(c->sni);
-				c->sni = xstrdup("(invalid)");
-			}
-		}
+	if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &p, &n)) {
+		if (tls_hello_sni(p, n, name, sizeof(name)) == 0)
+			c->sni = xstrdup(name);
+		else
+			c->sni = xstrdup("(malformed)");
 	}
 	if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_supported_versions,
-	    &p, &n) && n >= 1 && (size_t)p[0] + 1 <= n)
-		c->versions = tls_list16(p + 1, p[0], tls_version_name);
-	else {
+	    &p, &n))
+		c->versions = tls_hello_list(p, n, 1, 'v');
+	if (c->versions == NULL) {
 		unsigned char lv[2];
 		unsigned v = SSL_client_hello_get0_legacy_version(ssl);
 
@@ -251,11 +289,11 @@ tls_hello_cb(SSL *ssl, int *al, void *arg)
 		c->versions = tls_list16(lv, 2, tls_version_name);
 	}
 	if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_supported_groups, &p,
-	    &n) && n >= 2)
-		c->groups = tls_list16(p + 2, n - 2, tls_group_name);
+	    &n))
+		c->groups = tls_hello_list(p, n, 2, 'g');
 	if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_signature_algorithms,
-	    &p, &n) && n >= 2)
-		c->sigalgs = tls_list16(p + 2, n - 2, tls_sigalg_name);
+	    &p, &n))
+		c->sigalgs = tls_hello_list(p, n, 2, 's');
 	n = SSL_client_hello_get0_ciphers(ssl, &p);
 	sbuf_init(&b, 16384);
 	sbuf_adds(&b, "");

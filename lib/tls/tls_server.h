@@ -64,4 +64,16 @@ int	 tls_conn_alert(const struct tls_conn *);
 const char *tls_conn_alert_name(const struct tls_conn *);
 const char *tls_conn_error(const struct tls_conn *);
 
+/* Pure parsers of ClientHello extension bodies (no OpenSSL state):
+ * server_name (RFC 6066 3): the host_name into out (outsz >= 256);
+ * 0 ok, -1 absent or malformed. */
+int	 tls_hello_sni(const unsigned char *ext, size_t len, char *out,
+	    size_t outsz);
+/* A list of 16-bit values after a length prefix of lenbytes (1 or 2)
+ * octets, named with kind 'v' versions, 'g' groups, 's' signature
+ * algorithms (hex when unknown, GREASE skipped), comma-separated. The
+ * caller frees the result; NULL when malformed. */
+char	*tls_hello_list(const unsigned char *ext, size_t len, int lenbytes,
+	    int kind);
+
 #endif
