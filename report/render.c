@@ -171,6 +171,8 @@ colour_sgr(const char *colour)
 		return "\033[1;33m";
 	if (strcmp(colour, "green") == 0)
 		return "\033[1;32m";
+	if (strcmp(colour, "grey") == 0)
+		return "\033[1;90m";
 	return "\033[1;37m";
 }
 

@@ -333,11 +333,18 @@ score_colour(const struct check_result *r, char *why, size_t whysz)
 			    strncmp(r->find[i].evidence, "null MX", 7) == 0) {
 				snprintf(why, whysz, "null MX: the domain "
 				    "receives no mail");
-				return "white";
+				return "grey";
 			}
-		snprintf(why, whysz, "no MX address could be tested over "
-		    "TLS");
-		return "white";
+		/* Nothing was judged: no colour may claim encryption. */
+		if (score_has(r, "dnssec.mx", CHECK_FAIL)) {
+			snprintf(why, whysz, "not judged: the MX RRset is "
+			    "DNSSEC-bogus, so validating senders cannot "
+			    "deliver at all");
+			return "grey";
+		}
+		snprintf(why, whysz, "not judged: no MX address could be "
+		    "tested over TLS");
+		return "grey";
 	}
 	if (dane_ok == tls_ok) {
 		snprintf(why, whysz, "valid DANE on every MX address");

@@ -1,7 +1,7 @@
 /* score: MECSA's three categories (confidentiality, phishing and identity
  * theft, integrity), each 0-100 from additive points per finding with the
  * weights of scoring.conf, and the domain's colour (red / yellow / white /
- * green). Pure functions over a check_result. */
+ * green, or grey when nothing could be judged). Pure functions over a check_result. */
 #ifndef ECHOMX_SCORE_H
 #define ECHOMX_SCORE_H
 #include <stddef.h>
@@ -51,7 +51,8 @@ struct score_catres {
 
 struct score_result {
 	struct score_catres cat[SCORE_NCAT];
-	const char	*colour;	/* "red" "yellow" "white" "green" */
+	const char	*colour;	/* "red" "yellow" "white" "green",
+					 * or "grey": not judged */
 	char		 colour_why[256];
 };
 

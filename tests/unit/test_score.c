@@ -232,15 +232,20 @@ test_colours(void)
 	/* null MX: says so */
 	r = check_result_new("x.test");
 	check_add(r, "dns.mx", "x.test", CHECK_INFO, "null MX (RFC 7505)");
-	T_EQ_STR(score_colour(r, why, sizeof(why)), "white");
+	T_EQ_STR(score_colour(r, why, sizeof(why)), "grey");
 	T_CONTAINS(why, "null MX");
 	check_result_free(r);
-	/* nothing tested over TLS: not green, not red */
+	/* nothing tested over TLS: not judged, no colour claims TLS */
 	r = check_result_new("x.test");
 	check_add(r, "smtp.starttls", "mx 1.2.3.4", CHECK_CNT, "421");
 	check_add(r, "tlsrpt.record", "x.test", CHECK_INFO, "none");
 	score_compute(&tab, r, &s);
-	T_EQ_STR(s.colour, "white");
+	T_EQ_STR(s.colour, "grey");
+	T_CONTAINS(s.colour_why, "not judged");
+	T_CONTAINS(s.colour_why, "no MX address could be tested");
+	check_add(r, "dnssec.mx", "x.test", CHECK_FAIL, "bogus");
+	T_EQ_STR(score_colour(r, why, sizeof(why)), "grey");
+	T_CONTAINS(why, "DNSSEC-bogus");
 	/* a TLS-RPT record alone does not make a confidentiality score */
 	T_EQ_INT(s.cat[SCORE_CONF].tested, 0);
 	T_EQ_INT(s.cat[SCORE_PHISH].tested, 0);
