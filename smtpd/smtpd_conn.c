@@ -1282,6 +1282,16 @@ smtpd_conn_tick(void *arg)
 	if (now - last_expire > 60) {
 		last_expire = now;
 		smtpd_peer_expire(now, smtpd.session_limit);
+		if (smtpd.db != NULL) {
+			int n;
+
+			smtpd_db_tx();
+			n = db_session_finish_idle(smtpd.db, now,
+			    smtpd.session_limit);
+			if (n > 0)
+				log_event(LOG_INFO, NULL, "event=sessions-"
+				    "finished count=%d", n);
+		}
 	}
 	smtpd_db_commit();
 }

@@ -11,7 +11,7 @@
 enum {
 	Q_CONN_INSERT, Q_CONN_UPDATE, Q_EVENT, Q_SESS_SENDER, Q_SESS_PEER,
 	Q_SESS_CREATE, Q_CONN_SESS, Q_MSG_INSERT, Q_MSG_COUNT, Q_EACH,
-	Q_EVENTS, Q_COUNT
+	Q_EVENTS, Q_FINISH, Q_COUNT
 };
 
 static const char *const db_conn_sql[Q_COUNT] = {
@@ -54,6 +54,10 @@ static const char *const db_conn_sql[Q_COUNT] = {
 	    "ORDER BY c.started, c.id",
 	[Q_EVENTS] = "SELECT at, state, detail FROM state_event WHERE "
 	    "connection_id=? ORDER BY at, id",
+	[Q_FINISH] = "UPDATE test_session SET finished=?1, state='finished' "
+	    "WHERE finished IS NULL AND started<=?2 AND NOT EXISTS (SELECT 1 "
+	    "FROM connection c WHERE c.session_id=test_session.id AND "
+	    "(c.started>?2 OR c.ended>?2))",
 };
 
 static struct {
@@ -261,6 +265,20 @@ db_conn_set_session(struct db *db, int64_t conn, int64_t session)
 	sqlite3_bind_int64(st, 1, session);
 	sqlite3_bind_int64(st, 2, conn);
 	return db_conn_done(st);
+}
+
+int
+db_session_finish_idle(struct db *db, double now, double limit)
+{
+	sqlite3_stmt *st = db_conn_stmt(db, Q_FINISH);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_double(st, 1, now);
+	sqlite3_bind_double(st, 2, now - limit);
+	if (db_conn_done(st) == -1)
+		return -1;
+	return sqlite3_changes(db_handle(db));
 }
 
 int64_t

@@ -52,6 +52,9 @@ int	 db_session_by_peer(struct db *, const char *peer, double now,
 int64_t	 db_session_create(struct db *, const char *sender, const char *peer,
 	    double started, double window_end);
 int	 db_conn_set_session(struct db *, int64_t conn, int64_t session);
+/* Mark sessions without a connection for limit seconds 'finished'.
+ * Returns how many, or -1. */
+int	 db_session_finish_idle(struct db *, double now, double limit);
 /* A spooled message; returns its id or -1. */
 int64_t	 db_message_insert(struct db *, int64_t session, int64_t conn,
 	    const char *spool_file, const char *mail_from, const char *rcpt_to,

@@ -119,6 +119,11 @@ t_store(void)
 	n = 0;
 	T_EQ_INT(db_conn_events(db, c1, count_ev, &n), 2);
 	T_EQ_INT(n, 2);
+	/* idle sessions finish after the limit, active ones stay */
+	T_EQ_INT(db_session_finish_idle(db, 3000, 7200), 0);
+	T_EQ_INT(db_session_finish_idle(db, 20000, 7200), 1);
+	T_EQ_INT(db_session_by_sender(db, "a@s.example", 2100, 7200, &id,
+	    &we), 0);
 	db_conn_release(db);
 	db_close(db);
 	unlink(db_file);
