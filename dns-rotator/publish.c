@@ -15,6 +15,7 @@
 #include "dns-rotator/publish.h"
 #include "dns/dnskeys.h"
 #include "dns/sign.h"
+#include "dns/update.h"
 #include "dns/zone.h"
 #include "util/conf.h"
 #include "util/log.h"
@@ -267,7 +268,10 @@ publish_zone(const struct conf *c, const struct build_zone *z, uint64_t now,
 	const char *keydir = conf_str(c, "dnssec_key_dir");
 	uint32_t ttl = (uint32_t)conf_duration(c, "zone_ttl");
 	int nsec3 = strcmp(conf_str(c, "nsec_mode"), "nsec3") == 0;
-	struct sbuf path, rdir, inpath, stpath, input, text, signd, keys;
+	struct sbuf path, rdir, inpath, stpath, input, text, signd, keys, axfr;
+	struct update_target ut;
+	uint32_t srv_serial = 0;
+	size_t nadd = 0, ndel = 0;
 	struct publish_state st;
 	struct sign_params sp;
 	char *tmpl = NULL, *old = NULL;
@@ -291,6 +295,12 @@ publish_zone(const struct conf *c, const struct build_zone *z, uint64_t now,
 	sbuf_init(&text, PUBLISH_MAX);
 	sbuf_init(&signd, PUBLISH_MAX);
 	sbuf_init(&keys, 1024 * 1024);
+	sbuf_init(&axfr, PUBLISH_MAX);
+	memset(&ut, 0, sizeof(ut));
+	ut.zone = z->name;
+	ut.server = conf_str(c, "update_server");
+	ut.key_file = conf_str(c, "update_tsig_key_file");
+	ut.timeout = conf_duration(c, "update_timeout");
 	sbuf_addf(&path, "%s/%s", conf_str(c, "zone_template_dir"), z->tmpl);
 	if ((tmpl = publish_read(path.data, 1024 * 1024, &tlen)) == NULL) {
 		sbuf_addf(err, "template %s: %s", path.data,
@@ -325,6 +335,13 @@ publish_zone(const struct conf *c, const struct build_zone *z, uint64_t now,
 	}
 	if (st.serial == 0)
 		st.serial = publish_file_serial(path.data);
+	/* RFC 2136: what the primary has now, and a serial above its own. */
+	if (*ut.server != '\0') {
+		if (update_fetch(&ut, &axfr, &srv_serial, err) < 0)
+			goto out;
+		if (srv_serial > st.serial)
+			st.serial = srv_serial;
+	}
 	serial = st.serial + 1;
 	if (now <= UINT32_MAX && (uint32_t)now > serial)
 		serial = (uint32_t)now;
@@ -343,6 +360,17 @@ publish_zone(const struct conf *c, const struct build_zone *z, uint64_t now,
 	if (publish_mkdirs(conf_str(c, "zone_dir"), 0755, err) < 0 ||
 	    publish_mkdirs(rdir.data, 0700, err) < 0)
 		goto out;
+	if (*ut.server != '\0') {
+		if (update_send(&ut, axfr.data, axfr.len, signd.data,
+		    signd.len, &nadd, &ndel, err) < 0)
+			goto out;
+		log_event(LOG_INFO, NULL, "event=zone_updated zone=%s "
+		    "server=%s serial=%lu previous=%lu added=%zu deleted=%zu",
+		    z->name, log_escs(ut.server), (unsigned long)serial,
+		    (unsigned long)srv_serial, nadd, ndel);
+	}
+	/* With update_server, zone_dir keeps a copy of what the primary
+	 * now serves. */
 	if (publish_file(path.data, signd.data, signd.len, 0644, err) < 0)
 		goto out;
 	/* The zone is live; the state follows. Losing it only costs a
@@ -371,6 +399,7 @@ out:
 	sbuf_free(&text);
 	sbuf_free(&signd);
 	sbuf_free(&keys);
+	sbuf_free(&axfr);
 	return r;
 }
 
