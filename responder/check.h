@@ -11,6 +11,7 @@
 
 #include "dns/dns.h"
 #include "http/http.h"
+#include "tls/probe_revoc.h"
 
 struct probe_result;
 struct psl;
@@ -38,10 +39,24 @@ struct check_finding {
 #define CHECK_MAX_SEL		8
 
 /* --- gathered data --- */
+/* Revocation of one address's leaf from the AIA OCSP responder and the
+ * CRL distribution points (the stapled response is in the probe). */
+struct check_revoc {
+	int		 tried;		/* 0: not attempted (no chain) */
+	char		 why[256];	/* nothing could be asked: why */
+	size_t		 nocsp, ncrl;	/* URLs the certificate names */
+	struct probe_revoc_out ocsp;	/* from the responder */
+	char		 ocsp_url[PROBE_REVOC_URL_MAX];	/* "" not asked */
+	struct probe_revoc_out crl;
+	char		 crl_url[PROBE_REVOC_URL_MAX];
+	const char	*issuer_from;	/* static */
+};
+
 struct check_addr {
 	char		 ip[48];
 	int		 v6;
 	struct probe_result *probe;	/* NULL: not probed */
+	struct check_revoc revoc;
 	char		 not_probed[128];	/* why, when probe is NULL */
 	struct dns_answer *ptr;
 	struct dns_answer *ptr_fwd;	/* A/AAAA of the PTR name */

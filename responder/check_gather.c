@@ -18,6 +18,16 @@
 #include "util/mem.h"
 #include "util/str.h"
 
+#define REVOC_MAX	(2 * CHECK_MAX_MX * CHECK_MAX_ADDR)
+#define OCSP_MAX_BODY	(1024 * 1024)
+#define CRL_MAX_BODY	(10 * 1024 * 1024)
+
+struct revoc_entry {
+	unsigned char	 sha256[32];
+	int		 done;
+	struct check_revoc r;
+};
+
 struct gctx {
 	struct dns		*dns;
 	const struct check_opts	*o;
@@ -28,6 +38,11 @@ struct gctx {
 	char			 ip[4 * CHECK_MAX_MX * CHECK_MAX_ADDR][48];
 	int			 ipbusy[4 * CHECK_MAX_MX * CHECK_MAX_ADDR];
 	pthread_cond_t		 ipcv;
+	/* revocation, once per distinct leaf (by SHA-256) */
+	pthread_mutex_t		 rvmu;
+	pthread_cond_t		 rvcv;
+	size_t			 nrv;
+	struct revoc_entry	*rv;	/* REVOC_MAX entries */
 };
 
 /* --- a tiny "run these concurrently and wait" helper --- */
@@ -237,6 +252,8 @@ ip_release(struct gctx *g, int k)
 	pthread_mutex_unlock(&g->ipmu);
 }
 
+static void	 revoc_for(struct gctx *, struct check_addr *);
+
 static void
 task_probe(void *arg)
 {
@@ -269,6 +286,225 @@ task_probe(void *arg)
 	k = ip_acquire(j->g, j->ad->ip);
 	j->ad->probe = probe_run(&rq);
 	ip_release(j->g, k);
+	revoc_for(j->g, j->ad);
+}
+
+/* --- revocation: the AIA OCSP responder and the CRL distribution
+ * points of a leaf, over plain http, only to addresses our resolver
+ * returned for the URL's host name --- */
+static size_t
+revoc_resolve(struct gctx *g, const char *host, char addrs[][48],
+    const char **addrp, size_t max, char *why, size_t whysz)
+{
+	struct dns_answer *a;
+	uint16_t types[2] = { DNS_T_A, DNS_T_AAAA };
+	size_t n = 0, i, t;
+
+	why[0] = '\0';
+	for (t = 0; t < 2; t++) {
+		if (t == 1 && !g->o->ipv6)
+			break;
+		a = dns_query(g->dns, host, types[t]);
+		if (a->status == DNS_OK && a->sec != DNS_SEC_BOGUS) {
+			for (i = 0; i < a->nrr && n < max; i++) {
+				str_copy(addrs[n], a->rr[i].addr, 48);
+				addrp[n] = addrs[n];
+				n++;
+			}
+		} else if (why[0] == '\0' || a->status == DNS_OK) {
+			struct sbuf s;
+
+			sbuf_init(&s, whysz - 1);
+			sbuf_addf(&s, "%s %s: %s", host, t ? "AAAA" : "A",
+			    a->sec == DNS_SEC_BOGUS ? "DNSSEC bogus" :
+			    dns_status_name(a->status));
+			str_copy(why, s.data ? s.data : "", whysz);
+			sbuf_free(&s);
+		}
+		dns_answer_free(a);
+	}
+	return n;
+}
+
+/* One fetch; 0 with resp filled (status 200), -1 with why. */
+static int
+revoc_fetch(struct gctx *g, const char *url, const unsigned char *post,
+    size_t post_len, size_t max_body, struct http_resp *resp, char *why,
+    size_t whysz)
+{
+	char host[256], addrs[8][48];
+	const char *addrp[8];
+	struct http_req rq;
+	size_t n;
+	int port;
+	struct sbuf s;
+
+	memset(resp, 0, sizeof(*resp));
+	sbuf_init(&s, whysz - 1);
+	if (http_url_host(url, 1, host, sizeof(host), &port) != 0) {
+		sbuf_adds(&s, "not an http URL with a host name (address "
+		    "literals are not contacted)");
+		goto fail;
+	}
+	n = revoc_resolve(g, host, addrs, addrp, 8, why, whysz);
+	if (n == 0) {
+		sbuf_addf(&s, "no address for %s (%s)", host, why);
+		goto fail;
+	}
+	memset(&rq, 0, sizeof(rq));
+	rq.url = url;
+	rq.host = host;
+	rq.addrs = addrp;
+	rq.naddrs = n;
+	rq.timeout_ms = g->o->timeout_ms ? g->o->timeout_ms : 10000;
+	rq.max_body = max_body;
+	rq.plain_http = 1;
+	rq.post = post;
+	rq.post_len = post_len;
+	rq.post_type = post ? "application/ocsp-request" : NULL;
+	http_get(&rq, resp);
+	if (!resp->ok) {
+		sbuf_addf(&s, "unreachable: %s", resp->error);
+		goto fail;
+	}
+	if (resp->status != 200) {
+		sbuf_addf(&s, "HTTP status %ld", resp->status);
+		goto fail;
+	}
+	sbuf_free(&s);
+	return 0;
+fail:
+	str_copy(why, s.data ? s.data : "", whysz);
+	sbuf_free(&s);
+	http_resp_clear(resp);
+	return -1;
+}
+
+struct revoc_job {
+	struct gctx		*g;
+	struct probe_revoc_in	*in;
+	struct check_revoc	*r;
+};
+
+static void
+task_ocsp(void *arg)
+{
+	struct revoc_job *j = arg;
+	struct http_resp resp;
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < j->in->nocsp && i < 2; i++) {
+		str_copy(j->r->ocsp_url, j->in->ocsp_url[i],
+		    sizeof(j->r->ocsp_url));
+		if (revoc_fetch(j->g, j->in->ocsp_url[i], j->in->ocsp_req,
+		    j->in->ocsp_req_len, OCSP_MAX_BODY, &resp, why,
+		    sizeof(why)) != 0) {
+			memset(&j->r->ocsp, 0, sizeof(j->r->ocsp));
+			j->r->ocsp.reason = -1;
+			str_copy(j->r->ocsp.text, why,
+			    sizeof(j->r->ocsp.text));
+			continue;
+		}
+		probe_revoc_ocsp(j->in, (const unsigned char *)resp.body,
+		    resp.body_len, 0, &j->r->ocsp);
+		http_resp_clear(&resp);
+		if (j->r->ocsp.status != PROBE_REVOC_NOT_TESTED)
+			break;
+	}
+}
+
+static void
+task_crl(void *arg)
+{
+	struct revoc_job *j = arg;
+	struct http_resp resp;
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < j->in->ncrl && i < 2; i++) {
+		str_copy(j->r->crl_url, j->in->crl_url[i],
+		    sizeof(j->r->crl_url));
+		if (revoc_fetch(j->g, j->in->crl_url[i], NULL, 0,
+		    CRL_MAX_BODY, &resp, why, sizeof(why)) != 0) {
+			memset(&j->r->crl, 0, sizeof(j->r->crl));
+			j->r->crl.reason = -1;
+			str_copy(j->r->crl.text, why, sizeof(j->r->crl.text));
+			continue;
+		}
+		probe_revoc_crl(j->in, (const unsigned char *)resp.body,
+		    resp.body_len, 0, &j->r->crl);
+		http_resp_clear(&resp);
+		if (j->r->crl.status != PROBE_REVOC_NOT_TESTED)
+			break;
+	}
+}
+
+static void
+revoc_work(struct gctx *g, const struct probe_result *p,
+    struct check_revoc *r)
+{
+	struct probe_revoc_in in;
+	struct revoc_job j = { g, &in, r };
+	struct par par = { 0 };
+
+	memset(r, 0, sizeof(*r));
+	r->tried = 1;
+	r->ocsp.reason = r->crl.reason = -1;
+	if (probe_revoc_prepare(p, g->o->ca_file, &in) != 0 ||
+	    (in.nocsp == 0 && in.ncrl == 0)) {
+		str_copy(r->why, in.why, sizeof(r->why));
+		r->nocsp = in.nocsp;
+		r->ncrl = in.ncrl;
+		probe_revoc_in_free(&in);
+		return;
+	}
+	r->nocsp = in.nocsp;
+	r->ncrl = in.ncrl;
+	r->issuer_from = in.issuer_from;
+	if (in.nocsp)
+		par_add(&par, task_ocsp, &j);
+	if (in.ncrl)
+		par_add(&par, task_crl, &j);
+	par_wait(&par);
+	probe_revoc_in_free(&in);
+}
+
+/* The revocation of this address's leaf: done once per distinct leaf,
+ * other addresses presenting the same certificate wait and copy. */
+static void
+revoc_for(struct gctx *g, struct check_addr *ad)
+{
+	const struct probe_result *p = ad->probe;
+	struct revoc_entry *e = NULL;
+	size_t i;
+
+	if (p == NULL || p->nchain == 0)
+		return;
+	pthread_mutex_lock(&g->rvmu);
+	for (i = 0; i < g->nrv; i++)
+		if (memcmp(g->rv[i].sha256, p->chain[0].sha256, 32) == 0)
+			e = &g->rv[i];
+	if (e != NULL) {
+		while (!e->done)
+			pthread_cond_wait(&g->rvcv, &g->rvmu);
+		ad->revoc = e->r;
+		pthread_mutex_unlock(&g->rvmu);
+		return;
+	}
+	if (g->nrv < REVOC_MAX) {
+		e = &g->rv[g->nrv++];
+		memcpy(e->sha256, p->chain[0].sha256, 32);
+	}
+	pthread_mutex_unlock(&g->rvmu);
+	revoc_work(g, p, &ad->revoc);
+	if (e == NULL)
+		return;
+	pthread_mutex_lock(&g->rvmu);
+	e->r = ad->revoc;
+	e->done = 1;
+	pthread_cond_broadcast(&g->rvcv);
+	pthread_mutex_unlock(&g->rvmu);
 }
 
 static void
@@ -499,6 +735,9 @@ check_gather(struct dns *dns, const struct check_opts *o,
 	g->d = d;
 	pthread_mutex_init(&g->ipmu, NULL);
 	pthread_cond_init(&g->ipcv, NULL);
+	pthread_mutex_init(&g->rvmu, NULL);
+	pthread_cond_init(&g->rvcv, NULL);
+	g->rv = xcalloc(REVOC_MAX, sizeof(*g->rv));
 	str_copy(d->domain, o->domain, sizeof(d->domain));
 	par_add(&p, task_mxset, g);
 	par_add(&p, task_spf, g);
@@ -529,6 +768,9 @@ check_gather(struct dns *dns, const struct check_opts *o,
 	par_wait(&p);
 	pthread_cond_destroy(&g->ipcv);
 	pthread_mutex_destroy(&g->ipmu);
+	pthread_cond_destroy(&g->rvcv);
+	pthread_mutex_destroy(&g->rvmu);
+	free(g->rv);
 	free(g);
 	d->ms_total = now_ms() - t0;
 }

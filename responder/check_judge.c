@@ -9,6 +9,7 @@
 #include "mail/spf_eval.h"
 #include "responder/check.h"
 #include "tls/probe.h"
+#include "tls/probe_revoc.h"
 #include "util/mem.h"
 #include "util/str.h"
 
@@ -303,6 +304,65 @@ ptext(struct sbuf *s, const struct probe_result *p, enum probe_field f)
 	return s->data ? s->data : "";
 }
 
+/* tls.cert.revocation from the stapled OCSP response (probe), the AIA
+ * OCSP responder and the CRL (gathered): revoked by any source is fail,
+ * good by any source (none revoked) is pass, else could-not-test with
+ * every source's reason. An unreachable responder is never fail. */
+static void
+judge_revocation(struct check_result *r, const char *subj,
+    const struct probe_result *p, const struct check_revoc *rv)
+{
+	const char *good = NULL, *revoked = NULL;
+	struct sbuf e;
+
+	sbuf_init(&e, 4096);
+	sbuf_adds(&e, "stapled OCSP: ");
+	probe_result_text(p, PROBE_F_OCSP, &e);
+	if (p->ocsp == PROBE_OCSP_REVOKED)
+		revoked = "stapled OCSP";
+	else if (p->ocsp == PROBE_OCSP_GOOD)
+		good = "stapled OCSP";
+	if (!rv->tried) {
+		sbuf_adds(&e, "; OCSP responder and CRL: not checked");
+	} else {
+		if (rv->ocsp_url[0]) {
+			sbuf_addf(&e, "; OCSP responder %s: %s", rv->ocsp_url,
+			    rv->ocsp.text);
+			if (rv->ocsp.status == PROBE_REVOC_REVOKED)
+				revoked = revoked ? revoked : "OCSP responder";
+			else if (rv->ocsp.status == PROBE_REVOC_GOOD)
+				good = good ? good : "OCSP responder";
+		} else
+			sbuf_adds(&e, rv->nocsp ? "; OCSP responder: not "
+			    "asked" : "; OCSP responder: none named (AIA)");
+		if (rv->crl_url[0]) {
+			sbuf_addf(&e, "; CRL %s: %s", rv->crl_url,
+			    rv->crl.text);
+			if (rv->crl.status == PROBE_REVOC_REVOKED)
+				revoked = revoked ? revoked : "CRL";
+			else if (rv->crl.status == PROBE_REVOC_GOOD)
+				good = good ? good : "CRL";
+		} else
+			sbuf_adds(&e, rv->ncrl ? "; CRL: not fetched" :
+			    "; CRL: no http distribution point");
+		if (rv->why[0])
+			sbuf_addf(&e, "; %s", rv->why);
+		if (rv->issuer_from)
+			sbuf_addf(&e, "; issuer from the %s",
+			    rv->issuer_from);
+	}
+	if (revoked)
+		check_add(r, "tls.cert.revocation", subj, CHECK_FAIL,
+		    "revoked (%s): %s", revoked, e.data);
+	else if (good)
+		check_add(r, "tls.cert.revocation", subj, CHECK_PASS,
+		    "not revoked (%s): %s", good, e.data);
+	else
+		check_add(r, "tls.cert.revocation", subj, CHECK_CNT,
+		    "no source could tell: %s", e.data);
+	sbuf_free(&e);
+}
+
 static void
 judge_addr(const struct check_mx *m, const struct check_addr *ad,
     struct check_result *r, struct sbuf *s)
@@ -513,20 +573,7 @@ judge_addr(const struct check_mx *m, const struct check_addr *ad,
 		check_add(r, "tls.cert.key", subj, ks, "%s",
 		    ptext(s, p, PROBE_F_KEY));
 	}
-	switch (p->ocsp) {
-	case PROBE_OCSP_GOOD:
-		check_add(r, "tls.cert.revocation", subj, CHECK_PASS, "%s",
-		    ptext(s, p, PROBE_F_OCSP));
-		break;
-	case PROBE_OCSP_REVOKED:
-		check_add(r, "tls.cert.revocation", subj, CHECK_FAIL, "%s",
-		    ptext(s, p, PROBE_F_OCSP));
-		break;
-	default:
-		check_add(r, "tls.cert.revocation", subj, CHECK_CNT, "%s",
-		    ptext(s, p, PROBE_F_OCSP));
-		break;
-	}
+	judge_revocation(r, subj, p, &ad->revoc);
 dane:
 	if (!tlsa_usable(m->tlsa))
 		goto out;

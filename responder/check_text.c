@@ -95,10 +95,11 @@ static const struct check_text_row check_texts[] = {
 	  "Use RSA >= 2048 bits or ECDSA P-256, with SHA-256 signatures.",
 	  "RFC 8603, NIST SP 800-57" },
 	{ "tls.cert.revocation",
-	  "A revoked certificate must not be used; stapled OCSP lets "
-	  "senders see its status.",
-	  "Replace a revoked certificate; enable OCSP stapling.",
-	  "RFC 6960, RFC 6066 8" },
+	  "A revoked certificate must not be used; its CA says so by OCSP "
+	  "(stapled or from the responder it names) and in its CRL.",
+	  "Replace a revoked certificate; enable OCSP stapling; keep the "
+	  "OCSP responder and CRL named in the certificate reachable.",
+	  "RFC 6960, RFC 5280 4.2.1.13, RFC 6066 8" },
 	{ "dane.tlsa",
 	  "DANE TLSA records let senders authenticate your MX without any "
 	  "CA, and stop downgrade attacks; they only count when DNSSEC-"

@@ -1,5 +1,6 @@
 /* http: libcurl confined here (the only module that includes curl.h).
  * Touches: the network through libcurl, the CA file. */
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +33,48 @@ http_init(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+int
+http_url_host(const char *url, int plain_http, char *host, size_t hostsz,
+    int *port)
+{
+	unsigned char bin[16];
+	char *h = NULL, *pt = NULL, *sch = NULL, *user = NULL;
+	CURLU *u;
+	long n;
+	int rc = -1;
+
+	if ((u = curl_url()) == NULL)
+		return -1;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &sch, 0) != CURLUE_OK ||
+	    strcmp(sch, plain_http ? "http" : "https") != 0 ||
+	    curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &pt, CURLU_DEFAULT_PORT) !=
+	    CURLUE_OK || str_to_int(pt, 1, 65535, &n) != 0)
+		goto out;
+	if (h[0] == '[' || inet_pton(AF_INET, h, bin) == 1 ||
+	    inet_pton(AF_INET6, h, bin) == 1)
+		goto out;	/* an address literal */
+	if (str_copy(host, h, hostsz) >= hostsz)
+		goto out;
+	*port = (int)n;
+	rc = 0;
+out:
+	curl_free(h);
+	curl_free(pt);
+	curl_free(sch);
+	curl_free(user);
+	curl_url_cleanup(u);
+	return rc;
+}
+
 void
 http_get(const struct http_req *rq, struct http_resp *out)
 {
+	struct curl_slist *hdrs = NULL;
+	char uhost[256];
+	int uport = 443;
 	struct curl_slist *res = NULL;
 	struct http_sink sink;
 	struct timespec t0, t1;
@@ -56,9 +96,23 @@ http_get(const struct http_req *rq, struct http_resp *out)
 	sbuf_init(&sink.buf, rq->max_body ? rq->max_body : 65536);
 	sink.too_big = 0;
 	errbuf[0] = '\0';
+	if (http_url_host(rq->url, rq->plain_http, uhost, sizeof(uhost),
+	    &uport) != 0) {
+		if (rq->plain_http) {
+			str_copy(out->error, "not an http:// URL with a host "
+			    "name", sizeof(out->error));
+			goto done;
+		}
+		uport = 443;	/* curl itself will refuse a bad URL */
+	}
+	if (rq->plain_http && (rq->addrs == NULL || rq->naddrs == 0)) {
+		str_copy(out->error, "no resolved address to connect to",
+		    sizeof(out->error));
+		goto done;
+	}
 	if (rq->addrs && rq->naddrs) {
 		sbuf_init(&pin, 2048);
-		sbuf_addf(&pin, "%s:443:", rq->host);
+		sbuf_addf(&pin, "%s:%d:", rq->host, uport);
 		for (i = 0; i < rq->naddrs; i++) {
 			if (strchr(rq->addrs[i], ':'))
 				sbuf_addf(&pin, "%s[%s]", i ? "," : "",
@@ -72,7 +126,26 @@ http_get(const struct http_req *rq, struct http_resp *out)
 		curl_easy_setopt(c, CURLOPT_RESOLVE, res);
 	}
 	curl_easy_setopt(c, CURLOPT_URL, rq->url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR,
+	    rq->plain_http ? "http" : "https");
+	if (rq->post != NULL) {
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->post);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)rq->post_len);
+		if (rq->post_type != NULL) {
+			struct sbuf ctb;
+
+			sbuf_init(&ctb, 256);
+			sbuf_addf(&ctb, "Content-Type: %s", rq->post_type);
+			hdrs = curl_slist_append(NULL, ctb.data ? ctb.data :
+			    "Content-Type: application/octet-stream");
+			sbuf_free(&ctb);
+		}
+		/* no "Expect: 100-continue" round trip */
+		hdrs = curl_slist_append(hdrs, "Expect:");
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	}
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -109,11 +182,13 @@ http_get(const struct http_req *rq, struct http_resp *out)
 		str_copy(out->error, "body larger than the limit",
 		    sizeof(out->error));
 	}
+done:
 	out->body_len = sink.buf.len;
 	sbuf_add(&sink.buf, "", 0);
 	out->body = sink.buf.data ? sbuf_take(&sink.buf) : xstrdup("");
 	curl_easy_cleanup(c);
 	curl_slist_free_all(res);
+	curl_slist_free_all(hdrs);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	out->ms = (t1.tv_sec - t0.tv_sec) * 1000.0 +
 	    (t1.tv_nsec - t0.tv_nsec) / 1e6;

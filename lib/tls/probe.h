@@ -243,8 +243,8 @@ struct probe_result {
 	enum probe_ocsp	 ocsp;
 	char		 ocsp_text[PROBE_TEXT_MAX];	/* status, times */
 	char		 ocsp_url[PROBE_TEXT_MAX];	/* AIA, "" if none */
-	/* The AIA responder is not contacted: could-not-test when a URL
-	 * exists ("not checked: responder not contacted"). */
+	/* The AIA responder and CRLs are not contacted here: the caller
+	 * does that with tls/probe_revoc.h (the checker: responder/). */
 
 	/* --- DANE: one entry per req.tlsa[i] --- */
 	size_t		 ntlsa;

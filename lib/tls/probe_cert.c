@@ -332,8 +332,7 @@ probe_ocsp_judge(struct probe_result *res, SSL *ssl, X509_STORE *store,
 	if (len <= 0 || p == NULL) {
 		res->ocsp = PROBE_OCSP_NONE;
 		probe_say(res->ocsp_text, sizeof(res->ocsp_text),
-		    "no OCSP response stapled%s", res->ocsp_url[0] ?
-		    "; responder not contacted" : "");
+		    "no OCSP response stapled");
 		return;
 	}
 	res->ocsp = PROBE_OCSP_INVALID;

@@ -318,8 +318,7 @@ probe_result_text(const struct probe_result *r, enum probe_field f,
 		sbuf_addf(out, "%s: %s", probe_ocsp_name(r->ocsp),
 		    r->ocsp_text[0] ? r->ocsp_text : "not checked");
 		if (r->ocsp_url[0])
-			sbuf_addf(out, "; responder %s not contacted",
-			    r->ocsp_url);
+			sbuf_addf(out, "; AIA responder %s", r->ocsp_url);
 		break;
 	case PROBE_F_DANE:
 		sbuf_addf(out, "%s: %s", probe_dane_state_name(r->dane_state),

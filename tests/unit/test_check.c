@@ -1,5 +1,6 @@
 /* test_check: the engine's pure helpers: domain normalisation, finding
  * order, static texts for every id of findings.md. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "responder/check.h"
@@ -164,6 +165,114 @@ test_judge_transport(void)
 	free(d);
 }
 
+/* tls.cert.revocation from stapled OCSP, the responder and the CRL */
+static const char *
+evidence_of(const struct check_result *r, const char *id, const char *subj)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfind; i++)
+		if (strcmp(r->find[i].id, id) == 0 &&
+		    strcmp(r->find[i].subject, subj) == 0)
+			return r->find[i].evidence;
+	return "";
+}
+
+static void
+test_judge_revocation(void)
+{
+	static const struct {
+		enum probe_ocsp	 staple;
+		int		 tried;
+		enum probe_revoc_status ocsp;	/* responder */
+		enum probe_revoc_status crl;
+		const char	*want;
+		const char	*ev;
+	} rows[] = {
+		/* nothing at all: could-not-test, never fail */
+		{ PROBE_OCSP_NONE, 1, 0, 0, "could-not-test",
+		  "unreachable: refused" },
+		{ PROBE_OCSP_GOOD, 0, 0, 0, "pass", "stapled OCSP" },
+		{ PROBE_OCSP_REVOKED, 1, PROBE_REVOC_GOOD, PROBE_REVOC_GOOD,
+		  "fail", "revoked (stapled OCSP)" },
+		{ PROBE_OCSP_NONE, 1, PROBE_REVOC_GOOD, 0, "pass",
+		  "not revoked (OCSP responder)" },
+		{ PROBE_OCSP_NONE, 1, PROBE_REVOC_REVOKED, PROBE_REVOC_GOOD,
+		  "fail", "revoked (OCSP responder)" },
+		{ PROBE_OCSP_NONE, 1, 0, PROBE_REVOC_REVOKED, "fail",
+		  "revoked (CRL)" },
+		{ PROBE_OCSP_NONE, 1, 0, PROBE_REVOC_GOOD, "pass",
+		  "not revoked (CRL)" },
+		{ PROBE_OCSP_INVALID, 1, PROBE_REVOC_UNKNOWN, 0,
+		  "could-not-test", "CRL http://crl.x.test/c.crl" },
+		{ PROBE_OCSP_NONE, 0, 0, 0, "could-not-test", "not checked" },
+	};
+	struct check_opts o = { 0 };
+	struct check_data *d = xcalloc(1, sizeof(*d));
+	struct check_result *r;
+	struct check_mx *m;
+	char subj[64];
+	size_t i, n = sizeof(rows) / sizeof(rows[0]);
+
+	str_copy(d->domain, "x.test", sizeof(d->domain));
+	d->mx = ans("x.test", DNS_T_MX, DNS_OK, DNS_SEC_SECURE);
+	add_rr(d->mx, "mx1.x.test.", NULL, 10);
+	d->nmx = d->mx_total = 1;
+	m = &d->mxs[0];
+	str_copy(m->name, "mx1.x.test", sizeof(m->name));
+	m->naddr = n;
+	for (i = 0; i < n; i++) {
+		struct check_addr *ad = &m->addr[i];
+		struct probe_result *p = xcalloc(1, sizeof(*p));
+
+		snprintf(ad->ip, sizeof(ad->ip), "192.0.2.%zu", i + 1);
+		ad->probe = p;
+		p->conn = PROBE_CONN_OK;
+		p->stage = PROBE_STAGE_DONE;
+		p->have_banner = 1;
+		p->banner.code = 220;
+		p->have_ehlo = 1;
+		p->ehlo.code = 250;
+		p->ehlo_keys = PROBE_EHLO_STARTTLS;
+		p->handshake = PROBE_OK;
+		p->trust = PROBE_OK;
+		p->name = PROBE_OK;
+		p->nchain = 1;
+		str_copy(p->chain[0].key_type, "EC",
+		    sizeof(p->chain[0].key_type));
+		p->chain[0].key_bits = 256;
+		p->leaf_seconds_left = 90 * 86400;
+		p->ocsp = rows[i].staple;
+		ad->revoc.tried = rows[i].tried;
+		ad->revoc.nocsp = ad->revoc.ncrl = 1;
+		if (!rows[i].tried)
+			continue;
+		str_copy(ad->revoc.ocsp_url, "http://ocsp.x.test/",
+		    sizeof(ad->revoc.ocsp_url));
+		str_copy(ad->revoc.crl_url, "http://crl.x.test/c.crl",
+		    sizeof(ad->revoc.crl_url));
+		ad->revoc.ocsp.status = rows[i].ocsp;
+		ad->revoc.crl.status = rows[i].crl;
+		str_copy(ad->revoc.ocsp.text, rows[i].ocsp ?
+		    probe_revoc_status_name(rows[i].ocsp) :
+		    "unreachable: refused", sizeof(ad->revoc.ocsp.text));
+		str_copy(ad->revoc.crl.text, rows[i].crl ?
+		    probe_revoc_status_name(rows[i].crl) :
+		    "unreachable: refused", sizeof(ad->revoc.crl.text));
+	}
+	r = check_judge(d, &o);
+	for (i = 0; i < n; i++) {
+		snprintf(subj, sizeof(subj), "mx1.x.test 192.0.2.%zu", i + 1);
+		T_EQ_STR(status_of(r, "tls.cert.revocation", subj),
+		    rows[i].want);
+		T_CONTAINS(evidence_of(r, "tls.cert.revocation", subj),
+		    rows[i].ev);
+	}
+	check_result_free(r);
+	check_data_clear(d);
+	free(d);
+}
+
 static void
 test_domain_norm(void)
 {
@@ -232,4 +341,5 @@ test_sort_and_texts(void)
 }
 
 T_MAIN(T_CASE(test_domain_norm), T_CASE(test_sort_and_texts),
-    T_CASE(test_judge_dns), T_CASE(test_judge_transport))
+    T_CASE(test_judge_dns), T_CASE(test_judge_transport),
+    T_CASE(test_judge_revocation))
