@@ -1,8 +1,9 @@
 #!/bin/bash
 # rotator_dns: echomx-rotator's zones served by a private NSD and resolved
 # through a validating unbound whose trust anchor is the rotator's DS:
-# AD on the enforced domain, TLSA equal to what openssl s_client sees for
-# "matching" servers and different for "wrong" ones, SERVFAIL for the
+# AD on the enforced domain, TLSA equal to what openssl s_client sees on
+# the real listener (echomx-smtpd, STARTTLS) for "matching" servers and
+# different for "wrong" ones, SERVFAIL for the
 # bogus probe name (an answer with +cd), the first MX changing one
 # rotation later, nothing rewritten when nothing changed, reproducible
 # output, and a failed signing that leaves the live zone alone.
@@ -214,21 +215,31 @@ id=$(q +short TXT _mta-sts.et.echomx.test | sed -n 's/.*id=\([0-9a-f]*\);.*/\1/p
 # --- TLSA against what openssl s_client sees ----------------------------
 spki() { openssl x509 -pubkey -noout | openssl pkey -pubin -outform DER |
 	sha256sum | cut -d' ' -f1; }
-SPIDS=""
-stop_servers() { for p in $SPIDS; do stop_pid "$p"; done; }
-on_exit stop_servers
-seen_digest() { # vs -> digest of the certificate the server presents
-	local port pid
-	port=$(free_port)
-	openssl s_server -quiet -accept "127.0.0.1:$port" \
-		-cert "$S/certs/$1.crt" -key "$S/certs/$1.key" \
-		</dev/null >/dev/null 2>&1 &
-	pid=$!
-	SPIDS="$SPIDS $pid"
-	wait_port 127.0.0.1 "$port" 10
-	openssl s_client -connect "127.0.0.1:$port" \
-		-servername "$1.et.echomx.test" </dev/null 2>/dev/null | spki
-	stop_pid "$pid"
+# The real listener (echomx-smtpd) serves the certificates the rotator
+# hashed; "echomx init" adds the store and spool and keeps every file.
+need timeout
+"$BIN/echomx" init -c "$TOP/conf/echomx.conf" -o "state_dir=$S" \
+	>"$T/init.log" 2>&1 || { cat "$T/init.log"; fail "echomx init failed"; }
+LP=$(free_port)
+LP2=$(free_port)
+LOPTS=(-c "$TOP/conf/echomx.conf" -o "state_dir=$S" -o "listen=127.0.0.1:$LP"
+	-o "user=$(id -un)" -o downgrade_window=0)
+i=1
+for v in mx01 mx02 mx03 mx04 mx05 mx06 mx07 mx08 ut; do
+	LOPTS+=(-o "vs.$v.addresses=127.0.1.$i:$LP2")
+	i=$((i + 1))
+done
+"$BIN/echomx-smtpd" "${LOPTS[@]}" -f 2>>"$T/smtpd.log" &
+SMTPD_PID=$!
+stop_smtpd() { stop_pid "$SMTPD_PID"; }
+on_exit stop_smtpd
+wait_port 127.0.0.1 "$LP" 10
+wait_port 127.0.1.4 "$LP2" 10
+seen_digest() { # vs -> digest of the certificate the listener presents
+	local n=${1#mx0}
+	echo QUIT | timeout 10 openssl s_client -starttls smtp \
+		-connect "127.0.1.$n:$LP2" -servername "$1.et.echomx.test" \
+		2>/dev/null | spki
 }
 tlsa() { # vs -> "usage sel mtype digest" through the validating resolver
 	local o
@@ -250,6 +261,18 @@ for v in mx04 mx03 mx05; do
 		fail "TLSA $v is 'wrong' but matches the certificate" ;;
 	esac
 done
+# The same through the shared address, where the SNI picks the server.
+seen=$(echo QUIT | timeout 10 openssl s_client -starttls smtp \
+	-connect "127.0.0.1:$LP" -servername mx04.et.echomx.test 2>/dev/null |
+	spki)
+[ "$(tlsa mx04)" = "311$seen" ] ||
+	fail "TLSA mx04 does not match the shared address's mx04 certificate"
+stop_smtpd
+if grep -E 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error' \
+    "$T/smtpd.log" >/dev/null 2>&1; then
+	cat "$T/smtpd.log" >&2
+	fail "sanitizer report from echomx-smtpd"
+fi
 # mx06: usage 2, the private CA's key; the server's chain verifies to it.
 got=$(tlsa mx06) || fail "TLSA mx06 not secure"
 ca=$(spki <"$S/ca/ca.crt")
