@@ -303,15 +303,18 @@ score_colour(const struct check_result *r, char *why, size_t whysz)
 		if (dm && dm->status == CHECK_PASS)
 			dane_ok++;
 		{
-			const struct check_finding *t, *n, *e;
+			const struct check_finding *t, *n, *e, *rv;
 			int bad;
 
 			t = score_find(r, "tls.cert.trust", f->subject);
 			n = score_find(r, "tls.cert.name", f->subject);
 			e = score_find(r, "tls.cert.expiry", f->subject);
+			rv = score_find(r, "tls.cert.revocation",
+			    f->subject);
 			bad = (t && t->status == CHECK_FAIL) ||
 			    (n && n->status == CHECK_FAIL) ||
-			    (e && e->status == CHECK_FAIL);
+			    (e && e->status == CHECK_FAIL) ||
+			    (rv && rv->status == CHECK_FAIL);
 			if (bad) {
 				certs_bad++;
 				if (!(dm && dm->status == CHECK_PASS)) {
@@ -360,7 +363,8 @@ score_colour(const struct check_result *r, char *why, size_t whysz)
 	}
 	if (bad_undane) {
 		snprintf(why, whysz, "%s: the certificate is not trusted, "
-		    "expired or does not match the MX name", bad_subj);
+		    "expired, revoked or does not match the MX name",
+		    bad_subj);
 		return "yellow";
 	}
 	snprintf(why, whysz, "encryption with valid certificates on every "

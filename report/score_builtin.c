@@ -37,6 +37,7 @@ const char score_builtin_text[] =
     "confidentiality tls.cert.expiry warn   3\n"
     "confidentiality tls.cert.key    pass   5\n"
     "confidentiality tls.cert.key    warn   2\n"
+    "confidentiality tls.cert.revocation fail -10\n"
     "confidentiality dane.match      pass  20\n"
     "confidentiality dane.match      fail -20\n"
     "confidentiality mtasts.mode     pass  15\n"

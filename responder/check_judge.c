@@ -309,19 +309,26 @@ ptext(struct sbuf *s, const struct probe_result *p, enum probe_field f)
  * good by any source (none revoked) is pass, else could-not-test with
  * every source's reason. An unreachable responder is never fail. */
 static void
+revoc_src(struct sbuf *list, const char *name)
+{
+	sbuf_addf(list, "%s%s", list->len ? ", " : "", name);
+}
+
+static void
 judge_revocation(struct check_result *r, const char *subj,
     const struct probe_result *p, const struct check_revoc *rv)
 {
-	const char *good = NULL, *revoked = NULL;
-	struct sbuf e;
+	struct sbuf e, good, revoked;
 
 	sbuf_init(&e, 4096);
+	sbuf_init(&good, 256);
+	sbuf_init(&revoked, 256);
 	sbuf_adds(&e, "stapled OCSP: ");
 	probe_result_text(p, PROBE_F_OCSP, &e);
 	if (p->ocsp == PROBE_OCSP_REVOKED)
-		revoked = "stapled OCSP";
+		revoc_src(&revoked, "stapled OCSP");
 	else if (p->ocsp == PROBE_OCSP_GOOD)
-		good = "stapled OCSP";
+		revoc_src(&good, "stapled OCSP");
 	if (!rv->tried) {
 		sbuf_adds(&e, "; OCSP responder and CRL: not checked");
 	} else {
@@ -329,9 +336,9 @@ judge_revocation(struct check_result *r, const char *subj,
 			sbuf_addf(&e, "; OCSP responder %s: %s", rv->ocsp_url,
 			    rv->ocsp.text);
 			if (rv->ocsp.status == PROBE_REVOC_REVOKED)
-				revoked = revoked ? revoked : "OCSP responder";
+				revoc_src(&revoked, "OCSP responder");
 			else if (rv->ocsp.status == PROBE_REVOC_GOOD)
-				good = good ? good : "OCSP responder";
+				revoc_src(&good, "OCSP responder");
 		} else
 			sbuf_adds(&e, rv->nocsp ? "; OCSP responder: not "
 			    "asked" : "; OCSP responder: none named (AIA)");
@@ -339,9 +346,9 @@ judge_revocation(struct check_result *r, const char *subj,
 			sbuf_addf(&e, "; CRL %s: %s", rv->crl_url,
 			    rv->crl.text);
 			if (rv->crl.status == PROBE_REVOC_REVOKED)
-				revoked = revoked ? revoked : "CRL";
+				revoc_src(&revoked, "CRL");
 			else if (rv->crl.status == PROBE_REVOC_GOOD)
-				good = good ? good : "CRL";
+				revoc_src(&good, "CRL");
 		} else
 			sbuf_adds(&e, rv->ncrl ? "; CRL: not fetched" :
 			    "; CRL: no http distribution point");
@@ -351,16 +358,18 @@ judge_revocation(struct check_result *r, const char *subj,
 			sbuf_addf(&e, "; issuer from the %s",
 			    rv->issuer_from);
 	}
-	if (revoked)
+	if (revoked.len)
 		check_add(r, "tls.cert.revocation", subj, CHECK_FAIL,
-		    "revoked (%s): %s", revoked, e.data);
-	else if (good)
+		    "revoked (%s): %s", revoked.data, e.data);
+	else if (good.len)
 		check_add(r, "tls.cert.revocation", subj, CHECK_PASS,
-		    "not revoked (%s): %s", good, e.data);
+		    "not revoked (%s): %s", good.data, e.data);
 	else
 		check_add(r, "tls.cert.revocation", subj, CHECK_CNT,
 		    "no source could tell: %s", e.data);
 	sbuf_free(&e);
+	sbuf_free(&good);
+	sbuf_free(&revoked);
 }
 
 static void

@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,6 +40,12 @@ VS = [("mx01", "mx01.et.echomx.test"), ("mx02", "mx02.et.echomx.test"),
       ("mx07", "mx07.et.echomx.test"), ("mx08", "mx08.et.echomx.test"),
       ("ut", "mx.ut.echomx.test")]
 DNS_TTL = 300
+# revocation (mx option revocation=good|revoked): the CA's OCSP responder
+# (openssl ocsp, delegated signer) and CRL, both on the web host
+OCSP_PORT = 8080
+OCSP_URL = "http://web.nic.test:%d/" % OCSP_PORT
+CRL_URL = "http://web.nic.test/ca.crl"
+CA_LOCK = threading.Lock()   # openssl ca: one index.txt, one serial
 
 
 class WorldError(Exception):
@@ -116,7 +123,7 @@ def parse_opts(words):
 
 
 MX_KEYS = {"v4", "v6", "starttls", "cert", "key", "tls", "ciphers", "tlsa",
-           "banner"}
+           "banner", "revocation"}
 SCEN_KEYS = {"zone", "mx", "spf", "dmarc", "tlsrpt", "dkim", "sts",
              "sts_mx", "sts_serve", "rr"}
 
@@ -152,6 +159,10 @@ def parse_scenario(path):
             o.setdefault("ciphers", "default")
             o.setdefault("tlsa", "none")
             o.setdefault("banner", "ok")
+            o.setdefault("revocation", "none")
+            if o["revocation"] not in ("none", "good", "revoked"):
+                raise WorldError("%s:%d: revocation = none | good | revoked"
+                                 % (path, n))
             o["label"] = w[0]
             o["pref"] = int(w[1])
             o["fqdn"] = "%s.%s" % (w[0], sc["domain"])
@@ -288,13 +299,41 @@ default_md = sha256
 policy = p
 unique_subject = no
 copy_extensions = none
+default_crl_days = 7
 [p]
 commonName = supplied
 """ % {"ca": CA})
+    # the delegated OCSP signer (RFC 6960 4.2.2.2: id-kp-OCSPSigning)
+    genkey(CA + "/ocsp.key", "ec-p256")
+    wfile(CA + "/ocsp.ext", "basicConstraints=CA:FALSE\n"
+          "keyUsage=critical,digitalSignature\n"
+          "extendedKeyUsage=OCSPSigning\n"
+          "authorityKeyIdentifier=keyid\n")
+    run("openssl", "req", "-new", "-key", CA + "/ocsp.key", "-out",
+        CA + "/ocsp.csr", "-subj", "/O=echomx test world/CN=OCSP responder")
+    run("openssl", "ca", "-batch", "-config", CA + "/ca.cnf",
+        "-cert", CA + "/ca.crt", "-keyfile", CA + "/ca.key",
+        "-in", CA + "/ocsp.csr", "-out", CA + "/ocsp.crt", "-notext",
+        "-days", "3650", "-extfile", CA + "/ocsp.ext")
 
 
-def make_cert(base, name, kind="ca", key="rsa2048"):
-    """base.key + base.crt (leaf) + base.pem (chain: leaf + CA)."""
+def make_crl():
+    """The CA's CRL (DER), served by nginx on the web host at CRL_URL."""
+    d = os.path.join(W, "hosts", "web", "htdocs")
+    os.makedirs(d, exist_ok=True)
+    with CA_LOCK:
+        run("openssl", "ca", "-gencrl", "-config", CA + "/ca.cnf",
+            "-cert", CA + "/ca.crt", "-keyfile", CA + "/ca.key",
+            "-out", CA + "/ca.crl.pem")
+    run("openssl", "crl", "-in", CA + "/ca.crl.pem", "-outform", "DER",
+        "-out", d + "/ca.crl")
+
+
+def make_cert(base, name, kind="ca", key="rsa2048", revocation="none"):
+    """base.key + base.crt (leaf) + base.pem (chain: leaf + CA).
+    revocation good / revoked: issued through the CA's index (openssl ca)
+    with AIA OCSP and CRL distribution point URLs; revoked: then revoked
+    (keyCompromise), so that the OCSP responder and the CRL say so."""
     os.makedirs(os.path.dirname(base), exist_ok=True)
     genkey(base + ".key", key)
     san = name if kind != "wrongname" else "mail.elsewhere.test"
@@ -303,6 +342,12 @@ def make_cert(base, name, kind="ca", key="rsa2048"):
           "keyUsage=critical,digitalSignature,keyEncipherment\n"
           "extendedKeyUsage=serverAuth,clientAuth\n"
           "authorityKeyIdentifier=keyid\n" % san)
+    if revocation != "none":
+        if kind not in ("ca", "wrongname"):
+            raise WorldError("revocation needs cert=ca or wrongname")
+        with open(ext, "a") as fh:
+            fh.write("authorityInfoAccess=OCSP;URI:%s\n"
+                     "crlDistributionPoints=URI:%s\n" % (OCSP_URL, CRL_URL))
     if kind == "selfsigned":
         run("openssl", "req", "-x509", "-new", "-key", base + ".key",
             "-out", base + ".crt", "-days", "365", "-sha256",
@@ -312,11 +357,22 @@ def make_cert(base, name, kind="ca", key="rsa2048"):
     run("openssl", "req", "-new", "-key", base + ".key", "-out",
         base + ".csr", "-subj", "/CN=" + san)
     if kind == "expired":
-        run("openssl", "ca", "-batch", "-config", CA + "/ca.cnf",
-            "-cert", CA + "/ca.crt", "-keyfile", CA + "/ca.key",
-            "-in", base + ".csr", "-out", base + ".crt", "-notext",
-            "-startdate", "20200101000000Z", "-enddate", "20210101000000Z",
-            "-extfile", ext)
+        with CA_LOCK:
+            run("openssl", "ca", "-batch", "-config", CA + "/ca.cnf",
+                "-cert", CA + "/ca.crt", "-keyfile", CA + "/ca.key",
+                "-in", base + ".csr", "-out", base + ".crt", "-notext",
+                "-startdate", "20200101000000Z",
+                "-enddate", "20210101000000Z", "-extfile", ext)
+    elif revocation != "none":
+        with CA_LOCK:
+            run("openssl", "ca", "-batch", "-config", CA + "/ca.cnf",
+                "-cert", CA + "/ca.crt", "-keyfile", CA + "/ca.key",
+                "-in", base + ".csr", "-out", base + ".crt", "-notext",
+                "-days", "365", "-extfile", ext)
+            if revocation == "revoked":
+                run("openssl", "ca", "-config", CA + "/ca.cnf",
+                    "-cert", CA + "/ca.crt", "-keyfile", CA + "/ca.key",
+                    "-revoke", base + ".crt", "-crl_reason", "keyCompromise")
     elif kind in ("ca", "wrongname"):
         run("openssl", "x509", "-req", "-in", base + ".csr",
             "-CA", CA + "/ca.crt", "-CAkey", CA + "/ca.key",
@@ -549,7 +605,7 @@ def build_receiver(h):
     pf, main = postfix_common(h, sc["domain"])
     if o["starttls"] == "yes":
         base = os.path.join(hostdir(h), "tls", "server")
-        make_cert(base, o["fqdn"], o["cert"], o["key"])
+        make_cert(base, o["fqdn"], o["cert"], o["key"], o["revocation"])
         prot, old = tls_range(o["tls"])
         main += ("smtpd_tls_security_level = may\n"
                  "smtpd_tls_chain_files = %s.key, %s.pem\n"
@@ -679,6 +735,15 @@ def build_web(h, scen):
     %s
     location / { return 404; }
   }""" % (WEB4, WEB6, name, base, base, loc))
+    # plain http: the CA's CRL (made by make_crl after every certificate)
+    servers.append("""  server {
+    listen %s:80;
+    listen [%s]:80;
+    server_name web.nic.test;
+    location = /ca.crl { alias %s/htdocs/ca.crl;
+      default_type application/pkix-crl; }
+    location / { return 404; }
+  }""" % (WEB4, WEB6, d))
     wfile(d + "/nginx.conf", """# nginx.conf made by tests/world/world.py
 worker_processes 1;
 pid %(d)s/nginx.pid;
@@ -958,7 +1023,8 @@ def resolver_ready():
 def pidfiles():
     """Every daemon pid file of a complete world."""
     out = [os.path.join(W, "dns/nsd.pid"), os.path.join(W, "dns/unbound.pid"),
-           os.path.join(W, "hosts/web/nginx.pid")]
+           os.path.join(W, "hosts/web/nginx.pid"),
+           os.path.join(W, "hosts/web/ocsp.pid")]
     hosts_dir = os.path.join(W, "hosts")
     for h in sorted(os.listdir(hosts_dir)) if os.path.isdir(hosts_dir) else []:
         d = os.path.join(hosts_dir, h)
@@ -1049,6 +1115,7 @@ def up():
                                           if h.name == "web"][0], scen))
         for f in futs:
             f.result()
+    make_crl()
     for h in hosts:
         build_etc(h)
         if h.role == "exim":
@@ -1063,6 +1130,11 @@ def up():
     web = os.path.join(W, "hosts", "web")
     nsrun("web", "nginx", "-c", web + "/nginx.conf", "-p", web,
           "-e", web + "/error.log")
+    start_bg("web", ["openssl", "ocsp", "-index", CA + "/index.txt",
+                     "-port", str(OCSP_PORT), "-rsigner", CA + "/ocsp.crt",
+                     "-rkey", CA + "/ocsp.key", "-CA", CA + "/ca.crt",
+                     "-ndays", "1", "-ignore_err"],
+             web + "/ocsp.pid", web + "/ocsp.log")
     wait_for("the validating resolver (AD on test. SOA)", resolver_ready)
     for h in senders:
         d = hostdir(h)
