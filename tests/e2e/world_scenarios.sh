@@ -4,7 +4,8 @@
 # addresses in DNS, banner (220 / 421 / slow), STARTTLS offered or not,
 # certificate verdict (ok / self-signed / expired / wrong name), TLS
 # versions accepted, TLSA matching the served key or not, the zone's DNSSEC
-# state, the MTA-STS policy fetch (200 text/plain, 301, text/html).
+# state, the MTA-STS policy fetch (200 text/plain, 301, text/html), and
+# for revocation= the OCSP responder's and the CRL's verdict.
 . "$(dirname "$0")/../lib.sh"
 need dig
 need openssl
@@ -41,6 +42,35 @@ def hs_ok(out):
     """s_client completed a handshake (it prints the attempted protocol
     also when the handshake failed)."""
     return bool(re.search(r"Cipher is (?!\(NONE\))", out))
+
+def check_revocation(fq, a, pem, want):
+    """The world's OCSP responder and CRL say what revocation= asks, by
+    openssl ocsp and openssl crl from the client host."""
+    import tempfile
+    errs = []
+    with tempfile.NamedTemporaryFile("w", suffix=".pem") as f:
+        f.write(pem + "\n")
+        f.flush()
+        rc, out = x("openssl", "ocsp", "-issuer", W + "/ca/ca.crt", "-cert",
+                    f.name, "-url", world.OCSP_URL, "-CAfile",
+                    W + "/ca/ca.crt", "-timeout", "5")
+        st = re.search(r": (good|revoked|unknown)\b", out)
+        if not st or st.group(1) != ("good" if want == "good" else "revoked"):
+            errs.append("%s %s: OCSP says %r, revocation=%s" %
+                        (fq, a, out.strip()[-200:], want))
+        r = subprocess.run(["openssl", "x509", "-in", f.name, "-noout",
+                            "-serial"], capture_output=True, text=True)
+        serial = r.stdout.strip().split("=")[-1].upper()
+    rc, out = x("bash", "-c", "curl -sf --max-time 5 %s | openssl crl "
+                "-inform DER -noout -text -CAfile %s/ca/ca.crt" %
+                (world.CRL_URL, W))
+    listed = ("Serial Number: %s" % serial) in out.upper().replace(
+        "SERIAL NUMBER: ", "Serial Number: ")
+    if "verify OK" not in out or listed != (want == "revoked"):
+        errs.append("%s %s: CRL lists serial %s: %s (verify %s), "
+                    "revocation=%s" % (fq, a, serial, listed,
+                                       "verify OK" in out, want))
+    return errs
 
 def check_mx(sc, mx):
     errs = []
@@ -101,6 +131,8 @@ def check_mx(sc, mx):
                 (fq, a, code, want, mx["cert"]))
         pem = re.search(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----",
                         out, re.S)
+        if pem and mx.get("revocation", "none") != "none":
+            errs += check_revocation(fq, a, pem.group(0), mx["revocation"])
         if pem and mx["tlsa"] != "none":
             r = subprocess.run(["openssl", "x509", "-pubkey", "-noout"],
                                input=pem.group(0), capture_output=True, text=True)
