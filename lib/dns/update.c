@@ -24,6 +24,10 @@
 #define UPDATE_FUDGE		300
 #define UPDATE_MAX_MSGS		10000
 #define UPDATE_KEYFILE_MAX	65536
+/* ldns computes TSIG MACs in a buffer of one DNS message (65535 octets)
+ * and aborts when it overflows: keep room for the TSIG record and the
+ * MAC input around the message. */
+#define UPDATE_WIRE_MAX		(65535 - 1024)
 
 /* --- key file ------------------------------------------------------- */
 
@@ -433,6 +437,18 @@ update_query(struct update_conn *u, ldns_pkt *q, ldns_rdf **mac,
 
 	*mac = NULL;
 	ldns_pkt_set_random_id(q);
+	if ((st = ldns_pkt2wire(&wire, q, &wl)) != LDNS_STATUS_OK) {
+		sbuf_addf(err, "encoding: %s", ldns_get_errorstr_by_id(st));
+		return -1;
+	}
+	free(wire);
+	wire = NULL;
+	if (wl > UPDATE_WIRE_MAX) {
+		sbuf_addf(err, "the message would be %zu bytes, more than one "
+		    "DNS message holds with its TSIG (%d)", wl,
+		    UPDATE_WIRE_MAX);
+		return -1;
+	}
 	st = ldns_pkt_tsig_sign(q, u->keyname, u->key.secret, UPDATE_FUDGE,
 	    u->alg, NULL);
 	if (st != LDNS_STATUS_OK) {
@@ -494,6 +510,11 @@ update_reply(struct update_conn *u, const ldns_pkt *q, ldns_rdf **mac,
 	if (update_io(u, hdr, 2, 0, err) < 0)
 		return NULL;
 	n = (size_t)hdr[0] << 8 | hdr[1];
+	if (n > UPDATE_WIRE_MAX) {
+		sbuf_addf(err, "a reply message of %zu bytes is too large to "
+		    "verify its TSIG (at most %d)", n, UPDATE_WIRE_MAX);
+		return NULL;
+	}
 	buf = xmalloc(n ? n : 1);
 	if (update_io(u, buf, n, 0, err) < 0) {
 		free(buf);

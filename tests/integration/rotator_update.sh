@@ -4,7 +4,9 @@
 # the zones reach Knot signed and a validating unbound sees AD answers
 # through it; one rotation later an UPDATE changes the first MX; a wrong
 # TSIG secret, and a key that may transfer but not update, are refused,
-# logged, and change nothing; nothing is sent when nothing changed.
+# logged, and change nothing; nothing is sent when nothing changed; a zone
+# whose AXFR takes many messages is read (every message's TSIG verified)
+# and an UPDATE too large for one message fails cleanly.
 . "$(dirname "$0")/../lib.sh"
 need knotd
 need unbound
@@ -38,13 +40,15 @@ printf 'key:\n  - id: ro.echomx.test\n    algorithm: hmac-sha256\n    secret: %s
 chmod 600 "$T/upd.key" "$T/bad.key" "$T/ro.key"
 
 # --- Knot: the primary; it stores what it is sent and never signs -------
-{
+knot_conf() { # dir port zone...
+	local d=$1 p=$2 z
+	shift 2
 	echo "server:"
-	echo "    rundir: \"$K/run\""
-	echo "    pidfile: \"$K/knot.pid\""
-	echo "    listen: 127.0.0.1@$KP"
+	echo "    rundir: \"$d/run\""
+	echo "    pidfile: \"$d/knot.pid\""
+	echo "    listen: 127.0.0.1@$p"
 	echo "database:"
-	echo "    storage: \"$K/db\""
+	echo "    storage: \"$d/db\""
 	echo "key:"
 	echo "  - id: upd.echomx.test"
 	echo "    algorithm: hmac-sha256"
@@ -61,20 +65,22 @@ chmod 600 "$T/upd.key" "$T/bad.key" "$T/ro.key"
 	echo "    action: transfer"
 	echo "template:"
 	echo "  - id: default"
-	echo "    storage: \"$K/zones\""
+	echo "    storage: \"$d/zones\""
 	echo "    file: \"%s.zone\""
 	echo "    dnssec-signing: off"
 	echo "    zonefile-sync: -1"
 	echo "    journal-content: changes"
 	echo "    acl: [rotator, readonly]"
 	echo "zone:"
-	for z in $ZONES; do echo "  - domain: $z"; done
+	for z in "$@"; do echo "  - domain: $z"; done
 	echo "log:"
 	echo "  - target: stderr"
 	echo "    any: info"
 	echo "control:"
-	echo "    listen: \"$K/knot.sock\""
-} >"$K/knot.conf"
+	echo "    listen: \"$d/knot.sock\""
+}
+# shellcheck disable=SC2086
+knot_conf "$K" "$KP" $ZONES >"$K/knot.conf"
 # The zones exist on the primary before the first update (serial 1).
 for z in $ZONES; do
 	{
@@ -262,6 +268,48 @@ kq -y "hmac-sha256:upd.echomx.test:$SECRET" AXFR et.echomx.test |
 ldns-verify-zone -t "$(date -u -d @"$((T0 + 300))" +%Y%m%d%H%M%S)" \
 	"$T/axfr2.zone" >"$T/verify.log" 2>&1 ||
 	{ cat "$T/verify.log"; fail "Knot's et does not verify after the update"; }
+
+# --- a zone larger than one message: AXFR in many TSIG-verified messages,
+# and an UPDATE that cannot fit is refused cleanly (no abort) ------------
+K2=$T/knot2
+KP2=$(free_port)
+mkdir -p "$K2/zones" "$K2/db" "$K2/run" "$T/big"
+cp "$TOP"/zones/*.zone "$T/big/"
+for i in $(seq 1 1500); do
+	echo "big$i 60 IN TXT \"padding-padding-padding-padding-padding-$i\""
+done >>"$T/big/enforced.zone"
+cp -a "$S" "$T/bigstate"
+"$R" "${OPTS[@]}" -o "state_dir=$T/bigstate" -o "zone_template_dir=$T/big" \
+	-o update_server= --once --now "$T0" 2>"$T/big1.log" ||
+	{ cat "$T/big1.log"; fail "big zone (files) failed"; }
+cp "$T/bigstate/zones/et.echomx.test.zone" "$K2/zones/"
+knot_conf "$K2" "$KP2" et.echomx.test >"$K2/knot.conf"
+knotd -c "$K2/knot.conf" >"$T/knot2.log" 2>&1 &
+KNOT2_PID=$!
+stop_knot2() { stop_pid "$KNOT2_PID"; }
+on_exit stop_knot2
+wait_port 127.0.0.1 "$KP2" 10
+big_serial() { dig +short +norec -p "$KP2" @127.0.0.1 SOA et.echomx.test | cut -d' ' -f3; }
+n=0
+until [ -n "$(big_serial)" ]; do
+	n=$((n + 1)); [ $n -lt 100 ] || { cat "$T/knot2.log"; fail "Knot 2 does not serve et"; }
+	sleep 0.1
+done
+bs=$(big_serial)
+if "$R" "${OPTS[@]}" -o "state_dir=$T/bigstate" -o "zone_template_dir=$T/big" \
+    -o "update_server=127.0.0.1@$KP2" -o "update_tsig_key_file=$T/upd.key" \
+    --once --now "$((T0 + 300))" 2>"$T/big2.log"; then
+	fail "an UPDATE larger than a DNS message did not fail"
+fi
+grep -q 'event=zone_failed zone=et.echomx.test error="UPDATE .*the message would be [0-9]* bytes' \
+	"$T/big2.log" || { cat "$T/big2.log"; fail "oversized UPDATE: no clear error"; }
+msgs=$(sed -n 's/.*AXFR, outgoing.*finished.* \([0-9]*\) messages.*/\1/p' \
+	"$T/knot2.log" | tail -1)
+[ -n "$msgs" ] && [ "$msgs" -gt 1 ] ||
+	fail "the big AXFR was not split into several messages ($msgs)"
+grep -q 'DDNS' "$T/knot2.log" && fail "Knot 2 received an update"
+[ "$(big_serial)" = "$bs" ] || fail "Knot 2's serial changed"
+stop_knot2
 
 # --- the update path never leaves a sanitizer report --------------------
 if grep -E 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error' \
