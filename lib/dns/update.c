@@ -167,7 +167,8 @@ update_key_parse(const char *buf, size_t len, struct update_key *k,
 		r = -2;
 	}
 	if (r == 0 && !kw) {
-		if (ntok != 3 || toks[2] == NULL) {
+		if (ntok != 3 || toks[0] == NULL || toks[1] == NULL ||
+		    toks[2] == NULL) {
 			sbuf_adds(err, "expected 'NAME ALGORITHM SECRET' or a "
 			    "key { } block");
 			r = -2;

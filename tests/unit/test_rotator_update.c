@@ -34,6 +34,8 @@ test_key_parse(void)
 		{ "upd hmac-sha256", NULL, NULL, "expected" },
 		{ "upd hmac-sha256 " SECRET " extra", NULL, NULL, "expected" },
 		{ "upd hmac-md5 " SECRET, NULL, NULL, "algorithm" },
+		{ "upd hmac-sha256: " SECRET, NULL, NULL, "expected" },
+		{ "upd: hmac-sha256 " SECRET, NULL, NULL, "expected" },
 		{ "upd hmac-sha256 not*base64", NULL, NULL, "base64" },
 		{ "upd hmac-sha256 abc", NULL, NULL, "base64" },
 		{ "upd hmac-sha256 ab=c", NULL, NULL, "base64" },
