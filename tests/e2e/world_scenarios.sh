@@ -54,6 +54,20 @@ def check_revocation(fq, a, pem, want):
         rc, out = x("openssl", "ocsp", "-issuer", W + "/ca/ca.crt", "-cert",
                     f.name, "-url", world.OCSP_URL, "-CAfile",
                     W + "/ca/ca.crt", "-timeout", "5")
+        if want == "unreachable":
+            r = subprocess.run(["openssl", "x509", "-in", f.name, "-noout",
+                                "-ocsp_uri"], capture_output=True, text=True)
+            rc, out = x("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                        "--max-time", "5", r.stdout.strip())
+            if out.strip() != "000":
+                errs.append("%s %s: the dead OCSP URL %s answers %s" %
+                            (fq, a, r.stdout.strip(), out.strip()))
+            rc, out = x("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                        "--max-time", "5", world.DEAD_CRL_URL)
+            if out.strip() != "404":
+                errs.append("%s %s: the dead CRL URL answers %s" %
+                            (fq, a, out.strip()))
+            return errs
         st = re.search(r": (good|revoked|unknown)\b", out)
         if not st or st.group(1) != ("good" if want == "good" else "revoked"):
             errs.append("%s %s: OCSP says %r, revocation=%s" %

@@ -45,6 +45,9 @@ DNS_TTL = 300
 OCSP_PORT = 8080
 OCSP_URL = "http://web.nic.test:%d/" % OCSP_PORT
 CRL_URL = "http://web.nic.test/ca.crl"
+# revocation=unreachable: nothing listens there / nginx answers 404
+DEAD_OCSP_URL = "http://web.nic.test:%d/" % (OCSP_PORT + 1)
+DEAD_CRL_URL = "http://web.nic.test/missing.crl"
 CA_LOCK = threading.Lock()   # openssl ca: one index.txt, one serial
 
 
@@ -160,9 +163,10 @@ def parse_scenario(path):
             o.setdefault("tlsa", "none")
             o.setdefault("banner", "ok")
             o.setdefault("revocation", "none")
-            if o["revocation"] not in ("none", "good", "revoked"):
+            if o["revocation"] not in ("none", "good", "revoked",
+                                       "unreachable"):
                 raise WorldError("%s:%d: revocation = none | good | revoked"
-                                 % (path, n))
+                                 " | unreachable" % (path, n))
             o["label"] = w[0]
             o["pref"] = int(w[1])
             o["fqdn"] = "%s.%s" % (w[0], sc["domain"])
@@ -333,7 +337,8 @@ def make_cert(base, name, kind="ca", key="rsa2048", revocation="none"):
     """base.key + base.crt (leaf) + base.pem (chain: leaf + CA).
     revocation good / revoked: issued through the CA's index (openssl ca)
     with AIA OCSP and CRL distribution point URLs; revoked: then revoked
-    (keyCompromise), so that the OCSP responder and the CRL say so."""
+    (keyCompromise), so that the OCSP responder and the CRL say so;
+    unreachable: URLs where no responder listens and the CRL is 404."""
     os.makedirs(os.path.dirname(base), exist_ok=True)
     genkey(base + ".key", key)
     san = name if kind != "wrongname" else "mail.elsewhere.test"
@@ -345,9 +350,12 @@ def make_cert(base, name, kind="ca", key="rsa2048", revocation="none"):
     if revocation != "none":
         if kind not in ("ca", "wrongname"):
             raise WorldError("revocation needs cert=ca or wrongname")
+        dead = revocation == "unreachable"
         with open(ext, "a") as fh:
             fh.write("authorityInfoAccess=OCSP;URI:%s\n"
-                     "crlDistributionPoints=URI:%s\n" % (OCSP_URL, CRL_URL))
+                     "crlDistributionPoints=URI:%s\n" %
+                     (DEAD_OCSP_URL if dead else OCSP_URL,
+                      DEAD_CRL_URL if dead else CRL_URL))
     if kind == "selfsigned":
         run("openssl", "req", "-x509", "-new", "-key", base + ".key",
             "-out", base + ".crt", "-days", "365", "-sha256",
