@@ -326,12 +326,14 @@ revoc_resolve(struct gctx *g, const char *host, char addrs[][48],
 	return n;
 }
 
-/* One fetch; 0 with resp filled (status 200), -1 with why. */
+/* One fetch within what is left of the step's time (until deadline, a
+ * now_ms() value); 0 with resp filled (status 200), -1 with why. */
 static int
 revoc_fetch(struct gctx *g, const char *url, const unsigned char *post,
-    size_t post_len, size_t max_body, struct http_resp *resp, char *why,
-    size_t whysz)
+    size_t post_len, size_t max_body, double deadline,
+    struct http_resp *resp, char *why, size_t whysz)
 {
+	double left = deadline - now_ms();
 	char host[256], addrs[8][48];
 	const char *addrp[8];
 	struct http_req rq;
@@ -341,6 +343,10 @@ revoc_fetch(struct gctx *g, const char *url, const unsigned char *post,
 
 	memset(resp, 0, sizeof(*resp));
 	sbuf_init(&s, whysz - 1);
+	if (left < 50) {
+		sbuf_adds(&s, "timeout: no time left for this URL");
+		goto fail;
+	}
 	if (http_url_host(url, 1, host, sizeof(host), &port) != 0) {
 		sbuf_adds(&s, "not an http URL with a host name (address "
 		    "literals are not contacted)");
@@ -356,7 +362,12 @@ revoc_fetch(struct gctx *g, const char *url, const unsigned char *post,
 	rq.host = host;
 	rq.addrs = addrp;
 	rq.naddrs = n;
-	rq.timeout_ms = g->o->timeout_ms ? g->o->timeout_ms : 10000;
+	left = deadline - now_ms();	/* the DNS took some */
+	if (left < 50) {
+		sbuf_adds(&s, "timeout: no time left after resolving");
+		goto fail;
+	}
+	rq.timeout_ms = (unsigned)left;
 	rq.max_body = max_body;
 	rq.plain_http = 1;
 	rq.post = post;
@@ -384,6 +395,8 @@ struct revoc_job {
 	struct gctx		*g;
 	struct probe_revoc_in	*in;
 	struct check_revoc	*r;
+	double			 deadline;	/* one step's time for each
+						 * source, all URLs included */
 };
 
 static void
@@ -398,8 +411,8 @@ task_ocsp(void *arg)
 		str_copy(j->r->ocsp_url, j->in->ocsp_url[i],
 		    sizeof(j->r->ocsp_url));
 		if (revoc_fetch(j->g, j->in->ocsp_url[i], j->in->ocsp_req,
-		    j->in->ocsp_req_len, OCSP_MAX_BODY, &resp, why,
-		    sizeof(why)) != 0) {
+		    j->in->ocsp_req_len, OCSP_MAX_BODY, j->deadline, &resp,
+		    why, sizeof(why)) != 0) {
 			memset(&j->r->ocsp, 0, sizeof(j->r->ocsp));
 			j->r->ocsp.reason = -1;
 			str_copy(j->r->ocsp.text, why,
@@ -426,7 +439,8 @@ task_crl(void *arg)
 		str_copy(j->r->crl_url, j->in->crl_url[i],
 		    sizeof(j->r->crl_url));
 		if (revoc_fetch(j->g, j->in->crl_url[i], NULL, 0,
-		    CRL_MAX_BODY, &resp, why, sizeof(why)) != 0) {
+		    CRL_MAX_BODY, j->deadline, &resp, why,
+		    sizeof(why)) != 0) {
 			memset(&j->r->crl, 0, sizeof(j->r->crl));
 			j->r->crl.reason = -1;
 			str_copy(j->r->crl.text, why, sizeof(j->r->crl.text));
@@ -445,7 +459,7 @@ revoc_work(struct gctx *g, const struct probe_result *p,
     struct check_revoc *r)
 {
 	struct probe_revoc_in in;
-	struct revoc_job j = { g, &in, r };
+	struct revoc_job j = { g, &in, r, 0 };
 	struct par par = { 0 };
 
 	memset(r, 0, sizeof(*r));
@@ -462,6 +476,7 @@ revoc_work(struct gctx *g, const struct probe_result *p,
 	r->nocsp = in.nocsp;
 	r->ncrl = in.ncrl;
 	r->issuer_from = in.issuer_from;
+	j.deadline = now_ms() + (g->o->timeout_ms ? g->o->timeout_ms : 10000);
 	if (in.nocsp)
 		par_add(&par, task_ocsp, &j);
 	if (in.ncrl)
