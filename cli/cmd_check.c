@@ -33,39 +33,6 @@ check_usage(FILE *fp)
 	    "           [-c FILE] [-o key=value]... [-n]\n");
 }
 
-/* The configuration is optional for check: -c FILE, else the default
- * file when it exists, else the built-in defaults. */
-static struct conf *
-check_conf(const char *path, char **ov, size_t nov, int check_only)
-{
-	struct conf *c;
-	struct sbuf err;
-	size_t i;
-
-	if (path != NULL || access(conf_default_path(), F_OK) == 0)
-		return conf_setup(path, ov, nov, check_only);
-	c = conf_new();
-	sbuf_init(&err, 4096);
-	if (conf_parse(c, "", 0, "(built-in defaults)", &err) == 0) {
-		for (i = 0; i < nov; i++)
-			if (conf_override(c, ov[i], &err))
-				break;
-		if (i == nov && conf_finalize(c, &err) == 0) {
-			sbuf_free(&err);
-			if (check_only) {
-				conf_print(c, stdout);
-				conf_free(c);
-				exit(0);
-			}
-			return c;
-		}
-	}
-	fprintf(stderr, "%s\n", err.data ? err.data : "configuration error");
-	sbuf_free(&err);
-	conf_free(c);
-	exit(2);
-}
-
 static unsigned check_total_ms;
 
 static void *
@@ -176,7 +143,10 @@ cmd_check(int argc, char **argv)
 		free(ov);
 		return 2;
 	}
-	c = check_conf(cpath, ov, nov, check_only);
+	/* The configuration is optional for check: -c FILE, else the
+	 * default file when it exists, else the built-in defaults. */
+	c = conf_setup_flags(cpath, ov, nov, CONF_SETUP_FILE_OPTIONAL |
+	    (check_only ? CONF_SETUP_CHECK_ONLY : 0));
 	free(ov);
 	if (check_domain_norm(argv[optind], domain, sizeof(domain), &why)) {
 		fprintf(stderr, "echomx check: %s\n", why);

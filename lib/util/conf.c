@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/conf.h"
 #include "util/mem.h"
@@ -809,14 +810,27 @@ struct conf *
 conf_setup(const char *path, char *const *overrides, size_t noverrides,
     int check_only)
 {
+	return conf_setup_flags(path, overrides, noverrides,
+	    check_only ? CONF_SETUP_CHECK_ONLY : 0);
+}
+
+struct conf *
+conf_setup_flags(const char *path, char *const *overrides,
+    size_t noverrides, int flags)
+{
 	struct conf *c = conf_new();
 	struct sbuf err;
 	size_t i;
+	int check_only = flags & CONF_SETUP_CHECK_ONLY, r;
 
 	sbuf_init(&err, 4096);
-	if (path == NULL)
-		path = conf_default_path();
-	if (conf_load_file(c, path, &err) == 0) {
+	if (path == NULL && (flags & CONF_SETUP_FILE_OPTIONAL) &&
+	    access(conf_default_path(), F_OK) != 0) {
+		c->path = xstrdup("(built-in defaults)");
+		r = conf_parse(c, "", 0, c->path, &err);
+	} else
+		r = conf_load_file(c, path ? path : conf_default_path(), &err);
+	if (r == 0) {
 		for (i = 0; i < noverrides; i++)
 			if (conf_override(c, overrides[i], &err))
 				break;

@@ -85,6 +85,13 @@ void	 conf_list_free(char **);
  * check_only prints the effective configuration and exits 0. */
 struct conf *conf_setup(const char *path, char *const *overrides,
 	    size_t noverrides, int check_only);
+/* The same with flags: CONF_SETUP_CHECK_ONLY as check_only above;
+ * CONF_SETUP_FILE_OPTIONAL: with no path given and no default file, run
+ * on the built-in defaults (for "echomx check", which needs no file). */
+#define CONF_SETUP_CHECK_ONLY		0x1
+#define CONF_SETUP_FILE_OPTIONAL	0x2
+struct conf *conf_setup_flags(const char *path, char *const *overrides,
+	    size_t noverrides, int flags);
 const char *conf_default_path(void);
 
 #endif
