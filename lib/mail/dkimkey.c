@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "mail/dkimkey.h"
+#include "mail/taglist.h"
 
 #define DKIMKEY_MAX_TAGS	32
 
@@ -160,20 +161,15 @@ bad:
 	return -1;
 }
 
-struct tag {
-	const char	*name, *val;
-	size_t		 nlen, vlen;
-};
-
 static int
-tag_is(const struct tag *t, const char *n)
+tag_is(const struct taglist_field *t, const char *n)
 {
 	return t->nlen == strlen(n) && strncmp(t->name, n, t->nlen) == 0;
 }
 
 /* Colon-separated list: does it contain word (case-insensitive)? */
 static int
-list_has(const struct tag *t, const char *word)
+list_has(const struct taglist_field *t, const char *word)
 {
 	size_t i = 0, s, e;
 
@@ -197,10 +193,12 @@ int
 dkimkey_parse(const char *buf, size_t len, struct dkimkey *out, char *err,
     size_t errsz)
 {
-	struct tag t[DKIMKEY_MAX_TAGS];
-	const struct tag *p = NULL;
+	struct taglist_iter it;
+	struct taglist_field f, t[DKIMKEY_MAX_TAGS];
+	const struct taglist_field *p = NULL;
 	unsigned char key[DKIMKEY_MAX_KEY];
-	size_t n = 0, i = 0, s, e, eq, k, j, klen;
+	size_t n = 0, i, j, klen;
+	int r;
 
 	memset(out, 0, sizeof(*out));
 	out->type = DKIMKEY_RSA;
@@ -214,53 +212,28 @@ dkimkey_parse(const char *buf, size_t len, struct dkimkey *out, char *err,
 		return -1;
 	}
 	/* tag-list = tag-spec *( ";" tag-spec ) [ ";" ] (§3.2) */
-	while (i < len) {
-		s = i;
-		while (i < len && buf[i] != ';')
-			i++;
-		e = i;
-		if (i < len)
-			i++;
-		while (s < e && is_fws((unsigned char)buf[s]))
-			s++;
-		while (e > s && is_fws((unsigned char)buf[e - 1]))
-			e--;
-		if (s == e)
-			continue;
-		for (eq = s; eq < e && buf[eq] != '='; eq++)
-			;
-		if (eq == e) {
-			snprintf(err, errsz, "'%.*s' is not tag=value",
-			    (int)(e - s > 40 ? 40 : e - s), buf + s);
-			return -1;
-		}
+	taglist_init(&it, buf, len, TAGLIST_TAGS, TAGLIST_FWS);
+	while ((r = taglist_next(&it, &f, err, errsz)) == 1) {
 		if (n >= DKIMKEY_MAX_TAGS) {
 			snprintf(err, errsz, "more than %d tags",
 			    DKIMKEY_MAX_TAGS);
 			return -1;
 		}
-		t[n].name = buf + s;
-		for (k = eq; k > s && is_fws((unsigned char)buf[k - 1]); k--)
-			;
-		t[n].nlen = k - s;
-		for (k = eq + 1; k < e && is_fws((unsigned char)buf[k]); k++)
-			;
-		t[n].val = buf + k;
-		t[n].vlen = e - k;
-		if (t[n].nlen == 0 || !isalpha((unsigned char)t[n].name[0])) {
+		if (f.nlen == 0 || !isalpha((unsigned char)f.name[0])) {
 			snprintf(err, errsz, "bad tag name");
 			return -1;
 		}
 		for (j = 0; j < n; j++)
-			if (t[j].nlen == t[n].nlen &&
-			    memcmp(t[j].name, t[n].name, t[n].nlen) == 0) {
+			if (t[j].nlen == f.nlen &&
+			    memcmp(t[j].name, f.name, f.nlen) == 0) {
 				snprintf(err, errsz, "tag %.*s given twice "
-				    "(RFC 6376 §3.2)", (int)t[n].nlen,
-				    t[n].name);
+				    "(RFC 6376 §3.2)", (int)f.nlen, f.name);
 				return -1;
 			}
-		n++;
+		t[n++] = f;
 	}
+	if (r != 0)
+		return -1;
 	for (i = 0; i < n; i++) {
 		if (tag_is(&t[i], "v")) {
 			if (i != 0 || t[i].vlen != 5 ||

@@ -6,14 +6,10 @@
 #include <strings.h>
 
 #include "mail/dmarc.h"
+#include "mail/taglist.h"
 #include "util/str.h"
 
 #define DMARC_MAX_TAGS	32
-
-struct tag {
-	const char	*name, *val;
-	size_t		 nlen, vlen;
-};
 
 static int
 is_wsp(int c)
@@ -21,69 +17,42 @@ is_wsp(int c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Split "a=1; b = 2;" into tags. -1 on a malformed tag. */
+/* Split "a=1; b = 2;" into tags (RFC 7489 §6.4: RFC 6376 §3.2 tag-list
+ * syntax). -1 on a malformed tag. */
 static int
-split_tags(const char *buf, size_t len, struct tag *t, size_t max,
-    size_t *n, char *err, size_t errsz)
+split_tags(const char *buf, size_t len, struct taglist_field *t,
+    size_t max, size_t *n, char *err, size_t errsz)
 {
-	size_t i = 0, s, e, eq;
+	struct taglist_iter it;
+	struct taglist_field f;
+	int r;
 
 	*n = 0;
-	while (i < len) {
-		s = i;
-		while (i < len && buf[i] != ';')
-			i++;
-		e = i;
-		if (i < len)
-			i++;
-		while (s < e && is_wsp((unsigned char)buf[s]))
-			s++;
-		while (e > s && is_wsp((unsigned char)buf[e - 1]))
-			e--;
-		if (s == e)
-			continue;
-		for (eq = s; eq < e && buf[eq] != '='; eq++)
-			;
-		if (eq == e) {
-			snprintf(err, errsz, "'%.*s' is not tag=value",
-			    (int)(e - s > 40 ? 40 : e - s), buf + s);
-			return -1;
-		}
+	taglist_init(&it, buf, len, TAGLIST_TAGS, TAGLIST_FWS);
+	while ((r = taglist_next(&it, &f, err, errsz)) == 1) {
 		if (*n >= max) {
 			snprintf(err, errsz, "more than %zu tags", max);
 			return -1;
 		}
-		t[*n].name = buf + s;
-		t[*n].nlen = eq;
-		while (t[*n].nlen > s && is_wsp((unsigned char)buf[t[*n].nlen
-		    - 1]))
-			t[*n].nlen--;
-		t[*n].nlen -= s;
-		eq++;
-		while (eq < e && is_wsp((unsigned char)buf[eq]))
-			eq++;
-		t[*n].val = buf + eq;
-		t[*n].vlen = e - eq;
-		if (t[*n].nlen == 0 ||
-		    !isalpha((unsigned char)t[*n].name[0])) {
+		if (f.nlen == 0 || !isalpha((unsigned char)f.name[0])) {
 			snprintf(err, errsz, "bad tag name in '%.*s'",
-			    (int)(e - s > 40 ? 40 : e - s), buf + s);
+			    (int)(f.flen > 40 ? 40 : f.flen), f.field);
 			return -1;
 		}
-		(*n)++;
+		t[(*n)++] = f;
 	}
-	return 0;
+	return r;
 }
 
 static int
-tag_is(const struct tag *t, const char *name)
+tag_is(const struct taglist_field *t, const char *name)
 {
 	return t->nlen == strlen(name) &&
 	    strncasecmp(t->name, name, t->nlen) == 0;
 }
 
 static int
-val_is(const struct tag *t, const char *v)
+val_is(const struct taglist_field *t, const char *v)
 {
 	return t->vlen == strlen(v) && strncasecmp(t->val, v, t->vlen) == 0;
 }
@@ -120,7 +89,7 @@ dmarc_policy_name(enum dmarc_policy p)
 }
 
 static int
-parse_policy(const struct tag *t, enum dmarc_policy *p)
+parse_policy(const struct taglist_field *t, enum dmarc_policy *p)
 {
 	if (val_is(t, "none"))
 		*p = DMARC_P_NONE;
@@ -235,8 +204,8 @@ bad:
 }
 
 static int
-parse_uris(const struct tag *t, struct dmarc_uri *u, size_t *n, char *err,
-    size_t errsz)
+parse_uris(const struct taglist_field *t, struct dmarc_uri *u, size_t *n,
+    char *err, size_t errsz)
 {
 	size_t i = 0, s, e;
 
@@ -269,7 +238,7 @@ parse_uris(const struct tag *t, struct dmarc_uri *u, size_t *n, char *err,
 
 /* Colon-separated keyword list; each must be in allowed (or fo flags). */
 static int
-parse_fo(const struct tag *t, unsigned *fo)
+parse_fo(const struct taglist_field *t, unsigned *fo)
 {
 	size_t i = 0, s, e;
 
@@ -302,7 +271,7 @@ dmarc_parse(const char *buf, size_t len, struct dmarc_record *out,
 {
 	static const char *known[] = { "v", "p", "sp", "pct", "adkim",
 	    "aspf", "rua", "ruf", "fo", "rf", "ri" };
-	struct tag t[DMARC_MAX_TAGS];
+	struct taglist_field t[DMARC_MAX_TAGS];
 	size_t n, i, k, j;
 	char num[16];
 	long v;

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "mail/mtasts.h"
+#include "mail/taglist.h"
 #include "util/str.h"
 
 static int
@@ -30,8 +31,10 @@ int
 mtasts_txt_parse(const char *buf, size_t len, struct mtasts_txt *out,
     char *err, size_t errsz)
 {
-	size_t i = 0, s, e, eq, k;
-	int nfield = 0, have_id = 0;
+	struct taglist_iter it;
+	struct taglist_field f;
+	size_t k;
+	int r, nfield = 0, have_id = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (errsz)
@@ -41,68 +44,46 @@ mtasts_txt_parse(const char *buf, size_t len, struct mtasts_txt *out,
 		    MTASTS_MAX_TXT);
 		return -1;
 	}
-	while (i < len) {
-		s = i;
-		while (i < len && buf[i] != ';')
-			i++;
-		e = i;
-		if (i < len)
-			i++;
-		while (s < e && is_wsp((unsigned char)buf[s]))
-			s++;
-		while (e > s && is_wsp((unsigned char)buf[e - 1]))
-			e--;
-		if (s == e) {
-			if (i >= len && e == len)
-				break;	/* trailing delimiter */
-			snprintf(err, errsz, "empty field");
-			return -1;
-		}
-		for (eq = s; eq < e && buf[eq] != '='; eq++)
-			;
-		if (eq == e || eq == s) {
-			snprintf(err, errsz, "'%.*s' is not name=value",
-			    (int)(e - s > 40 ? 40 : e - s), buf + s);
-			return -1;
-		}
-		for (k = s; k < e; k++)
-			if ((unsigned char)buf[k] < 0x20 ||
-			    (unsigned char)buf[k] > 0x7e) {
+	taglist_init(&it, buf, len, TAGLIST_FIELDS, TAGLIST_WSP);
+	while ((r = taglist_next(&it, &f, err, errsz)) == 1) {
+		for (k = 0; k < f.flen; k++)
+			if ((unsigned char)f.field[k] < 0x20 ||
+			    (unsigned char)f.field[k] > 0x7e) {
 				snprintf(err, errsz, "control or non-ASCII "
 				    "character in record");
 				return -1;
 			}
 		if (nfield == 0) {
-			if (eq - s != 1 || buf[s] != 'v' || e - eq - 1 != 5 ||
-			    strncmp(buf + eq + 1, "STSv1", 5) != 0) {
+			if (f.nlen != 1 || f.name[0] != 'v' || f.vlen != 5 ||
+			    strncmp(f.val, "STSv1", 5) != 0) {
 				snprintf(err, errsz, "the record must start "
 				    "with v=STSv1 (RFC 8461 §3.1)");
 				return -1;
 			}
-		} else if (eq - s == 2 && strncmp(buf + s, "id", 2) == 0) {
-			size_t idl = e - eq - 1;
-
+		} else if (f.nlen == 2 && strncmp(f.name, "id", 2) == 0) {
 			if (have_id) {
 				snprintf(err, errsz, "id given twice");
 				return -1;
 			}
-			if (idl < 1 || idl > 32) {
+			if (f.vlen < 1 || f.vlen > 32) {
 				snprintf(err, errsz, "id must be 1 to 32 "
 				    "letters or digits");
 				return -1;
 			}
-			for (k = eq + 1; k < e; k++)
-				if (!isalnum((unsigned char)buf[k])) {
+			for (k = 0; k < f.vlen; k++)
+				if (!isalnum((unsigned char)f.val[k])) {
 					snprintf(err, errsz, "id must be 1 to "
 					    "32 letters or digits");
 					return -1;
 				}
-			memcpy(out->id, buf + eq + 1, idl);
-			out->id[idl] = '\0';
+			memcpy(out->id, f.val, f.vlen);
+			out->id[f.vlen] = '\0';
 			have_id = 1;
 		}
 		nfield++;
 	}
+	if (r != 0)
+		return -1;
 	if (nfield == 0) {
 		snprintf(err, errsz, "the record must start with v=STSv1 "
 		    "(RFC 8461 §3.1)");

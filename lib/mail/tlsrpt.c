@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mail/taglist.h"
 #include "mail/tlsrpt.h"
 
 static int
@@ -87,8 +88,10 @@ int
 tlsrpt_parse(const char *buf, size_t len, struct tlsrpt_record *out,
     char *err, size_t errsz)
 {
-	size_t i = 0, s, e, eq, k;
-	int nfield = 0, have_rua = 0;
+	struct taglist_iter it;
+	struct taglist_field f;
+	size_t k;
+	int r, nfield = 0, have_rua = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (errsz)
@@ -104,39 +107,18 @@ tlsrpt_parse(const char *buf, size_t len, struct tlsrpt_record *out,
 			snprintf(err, errsz, "control character in record");
 			return -1;
 		}
-	while (i < len) {
-		s = i;
-		while (i < len && buf[i] != ';')
-			i++;
-		e = i;
-		if (i < len)
-			i++;
-		while (s < e && is_wsp((unsigned char)buf[s]))
-			s++;
-		while (e > s && is_wsp((unsigned char)buf[e - 1]))
-			e--;
-		if (s == e) {
-			if (i >= len && e == len && nfield > 0)
-				break;
-			snprintf(err, errsz, "empty field");
-			return -1;
-		}
-		for (eq = s; eq < e && buf[eq] != '='; eq++)
-			;
-		if (eq == e || eq == s) {
-			snprintf(err, errsz, "'%.*s' is not name=value",
-			    (int)(e - s > 40 ? 40 : e - s), buf + s);
-			return -1;
-		}
+	taglist_init(&it, buf, len, TAGLIST_FIELDS, TAGLIST_WSP);
+	while ((r = taglist_next(&it, &f, err, errsz)) == 1) {
 		if (nfield == 0) {
-			if (e - s != 10 || strncmp(buf + s, "v=TLSRPTv1",
+			if (f.flen != 10 || strncmp(f.field, "v=TLSRPTv1",
 			    10) != 0) {
 				snprintf(err, errsz, "the record must start "
 				    "with v=TLSRPTv1 (RFC 8460 §3)");
 				return -1;
 			}
-		} else if (eq - s == 3 && strncmp(buf + s, "rua", 3) == 0) {
-			size_t p = eq + 1, us, ue;
+		} else if (f.nlen == 3 && strncmp(f.name, "rua", 3) == 0) {
+			const char *v = f.val;
+			size_t p = 0, us, ue, e = f.vlen;
 
 			if (have_rua) {
 				snprintf(err, errsz, "rua given twice");
@@ -145,27 +127,34 @@ tlsrpt_parse(const char *buf, size_t len, struct tlsrpt_record *out,
 			have_rua = 1;
 			while (p <= e) {
 				us = p;
-				while (p < e && buf[p] != ',')
+				while (p < e && v[p] != ',')
 					p++;
 				ue = p++;
 				while (us < ue &&
-				    is_wsp((unsigned char)buf[us]))
+				    is_wsp((unsigned char)v[us]))
 					us++;
 				while (ue > us &&
-				    is_wsp((unsigned char)buf[ue - 1]))
+				    is_wsp((unsigned char)v[ue - 1]))
 					ue--;
 				if (out->nrua >= TLSRPT_MAX_URIS) {
 					snprintf(err, errsz, "more than %d "
 					    "rua URIs", TLSRPT_MAX_URIS);
 					return -1;
 				}
-				if (parse_uri(buf + us, ue - us,
+				if (parse_uri(v + us, ue - us,
 				    &out->rua[out->nrua], err, errsz) != 0)
 					return -1;
 				out->nrua++;
 			}
 		}
 		nfield++;
+	}
+	if (r != 0)
+		return -1;
+	if (nfield == 0 && len > 0) {
+		/* only white space: an empty field, not a missing version */
+		snprintf(err, errsz, "empty field");
+		return -1;
 	}
 	if (nfield == 0) {
 		snprintf(err, errsz, "the record must start with v=TLSRPTv1 "
