@@ -349,8 +349,12 @@ score_colour(const struct check_result *r, char *why, size_t whysz)
 		    "tested over TLS");
 		return "grey";
 	}
-	if (dane_ok == tls_ok) {
-		snprintf(why, whysz, "valid DANE on every MX address");
+	/* DANE protects the connection to each MX, but an insecure MX
+	 * RRset can be replaced on the way (RFC 7672 2.2.1): green needs
+	 * both. */
+	if (dane_ok == tls_ok && score_has(r, "dnssec.mx", CHECK_PASS)) {
+		snprintf(why, whysz, "valid DANE on every MX address, "
+		    "DNSSEC-signed MX");
 		return "green";
 	}
 	if (certs_bad == 0 && score_has(r, "mtasts.mode", CHECK_PASS) &&

@@ -207,6 +207,11 @@ test_colours(void)
 	r = good();
 	set(r, "tls.cert.trust", NULL, CHECK_FAIL);
 	T_EQ_STR(score_colour(r, why, sizeof(why)), "green");
+	/* ... unless the MX RRset is insecure: it can be swapped, so DANE
+	 * alone is not green (white: the connection is still DANE-valid) */
+	set(r, "dnssec.mx", NULL, CHECK_WARN);
+	T_EQ_STR(score_colour(r, why, sizeof(why)), "white");
+	set(r, "dnssec.mx", NULL, CHECK_PASS);
 	/* ... but without DANE it is yellow */
 	set(r, "dane.match", "mx1.good.test 203.0.113.10", CHECK_FAIL);
 	T_EQ_STR(score_colour(r, why, sizeof(why)), "yellow");
