@@ -65,7 +65,13 @@ struct check_addr {
 struct check_mx {
 	char		 name[DNS_NAME_MAX];	/* without trailing dot */
 	int		 pref;
-	struct dns_answer *a, *aaaa, *tlsa;
+	struct dns_answer *a, *aaaa, *tlsa;	/* tlsa: _25._tcp.NAME */
+	/* When NAME is an alias (the address answers' canon): with a
+	 * secure chain, the TLSA RRset of the final target; with a chain
+	 * that is not secure, NAME's own CNAME RRset (is its first link
+	 * secure?). NULL: not looked up. RFC 7672 2.2.2-2.2.3. */
+	struct dns_answer *tlsa_target;		/* _25._tcp.TARGET */
+	struct dns_answer *cname;		/* NAME CNAME */
 	size_t		 naddr;
 	struct check_addr addr[2 * CHECK_MAX_ADDR];
 };
@@ -143,6 +149,36 @@ struct check_result {
 void	 check_gather(struct dns *, const struct check_opts *,
 	    struct check_data *);
 void	 check_data_clear(struct check_data *);
+
+/* Which TLSA RRset a DANE sender uses for one MX host (RFC 7672
+ * 2.2.2-2.2.3): only when the host's address records were obtained
+ * securely; for an alias with a secure chain the final target's TLSA
+ * first, then the MX name's own. Pure; used by gather (what the probe
+ * matches) and judge (dane.tlsa, dane.match). */
+enum check_dane_use {
+	CHECK_DANE_APPLIES,	/* tlsa and base: the RRset senders use */
+	CHECK_DANE_ADDR_INSECURE,	/* DANE does not apply to the host */
+	CHECK_DANE_ADDR_BOGUS,	/* the host is unusable */
+	CHECK_DANE_ADDR_FAILED,	/* the address lookups failed */
+};
+
+struct check_dane_sel {
+	enum check_dane_use use;
+	enum dns_sec	 addr_sec;	/* A/AAAA, whole CNAME chain */
+	const struct dns_answer *tlsa;	/* to judge; NULL: none looked up */
+	char		 base[DNS_NAME_MAX];	/* TLSA base domain */
+	char		 target[DNS_NAME_MAX];	/* CNAME target, "" none */
+	const char	*how;		/* static: how base was chosen */
+};
+
+/* The DNSSEC state of a host's address records: bogus if any answer is,
+ * else secure only if every answer holding addresses (or, without any,
+ * every denial) is; indeterminate when both lookups failed. */
+enum dns_sec check_mx_addr_sec(const struct check_mx *);
+/* The final CNAME target of the host's address answers into out, without
+ * the trailing dot; returns 0, or -1 (out "") when NAME is no alias. */
+int	 check_mx_target(const struct check_mx *, char *out, size_t outsz);
+void	 check_dane_select(const struct check_mx *, struct check_dane_sel *);
 
 /* Judge (pure over data; reads the PSL file through H3's psl module). */
 struct check_result *check_judge(const struct check_data *,

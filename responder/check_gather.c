@@ -260,7 +260,8 @@ task_probe(void *arg)
 	struct addr_job *j = arg;
 	struct probe_tlsa tl[32];
 	struct probe_req rq;
-	struct dns_answer *t = j->mx->tlsa;
+	struct check_dane_sel sel;
+	const struct dns_answer *t;
 	size_t i, n = 0;
 	int k;
 
@@ -271,7 +272,12 @@ task_probe(void *arg)
 	rq.timeout_ms = (int)j->g->o->timeout_ms;
 	rq.ca_file = j->g->o->ca_file;
 	rq.enumerate = j->g->o->enumerate;
-	/* RFC 7672 2.2: only a DNSSEC-secure TLSA RRset counts. */
+	/* RFC 7672 2.2.2-2.2.3: only the DNSSEC-secure TLSA RRset of the
+	 * TLSA base domain, and only when the host's addresses were
+	 * obtained securely. The name checks (DANE-TA, WebPKI) still use
+	 * the MX name only: the probe takes one reference identifier. */
+	check_dane_select(j->mx, &sel);
+	t = sel.use == CHECK_DANE_APPLIES ? sel.tlsa : NULL;
 	if (t && t->status == DNS_OK && t->sec == DNS_SEC_SECURE) {
 		for (i = 0; i < t->nrr && n < 32; i++, n++) {
 			tl[n].usage = t->rr[i].usage;
@@ -566,6 +572,32 @@ task_q(void *arg)
 	*j->out = dns_query(j->g->dns, name, j->type);
 }
 
+/* The MX name is an alias: with a secure chain, the final target's TLSA
+ * RRset (tried before the MX name's, RFC 7672 2.2.3); with a chain that is
+ * not secure, the MX name's own CNAME RRset, whose state decides whether
+ * the MX name's TLSA still counts (RFC 7672 2.2.2). */
+static void
+alias_lookups(struct gctx *g, struct check_mx *mx)
+{
+	char target[DNS_NAME_MAX], name[DNS_NAME_MAX + 16];
+	enum dns_sec sec;
+	struct sbuf s;
+
+	if (check_mx_target(mx, target, sizeof(target)) != 0)
+		return;
+	sec = check_mx_addr_sec(mx);
+	if (sec == DNS_SEC_SECURE) {
+		sbuf_init(&s, sizeof(name) - 1);
+		sbuf_addf(&s, "_%d._tcp.%s", g->o->port ? g->o->port : 25,
+		    target);
+		str_copy(name, s.data ? s.data : "", sizeof(name));
+		sbuf_free(&s);
+		mx->tlsa_target = dns_query(g->dns, name, DNS_T_TLSA);
+	} else if (sec == DNS_SEC_INSECURE) {
+		mx->cname = dns_query(g->dns, mx->name, DNS_T_CNAME);
+	}
+}
+
 static void
 add_addrs(struct gctx *g, struct check_mx *mx, struct dns_answer *a, int v6)
 {
@@ -606,6 +638,7 @@ task_mx(void *arg)
 	for (i = 0; i < 3; i++)
 		par_add(&p, task_q, &q[i]);
 	par_wait(&p);
+	alias_lookups(j->g, mx);
 	add_addrs(j->g, mx, mx->a, 0);
 	add_addrs(j->g, mx, mx->aaaa, 1);
 	for (i = 0; i < mx->naddr; i++) {
@@ -804,6 +837,8 @@ check_data_clear(struct check_data *d)
 		dns_answer_free(m->a);
 		dns_answer_free(m->aaaa);
 		dns_answer_free(m->tlsa);
+		dns_answer_free(m->tlsa_target);
+		dns_answer_free(m->cname);
 		for (j = 0; j < m->naddr; j++) {
 			probe_result_free(m->addr[j].probe);
 			dns_answer_free(m->addr[j].ptr);

@@ -234,18 +234,174 @@ judge_host_dns(const struct check_mx *m, struct check_result *r,
 	(void)s;
 }
 
+enum dns_sec
+check_mx_addr_sec(const struct check_mx *m)
+{
+	const struct dns_answer *v[2] = { m->a, m->aaaa };
+	size_t i, ndata = 0, nden = 0, data_ok = 0, den_ok = 0;
+
+	for (i = 0; i < 2; i++)
+		if (v[i] && v[i]->sec == DNS_SEC_BOGUS)
+			return DNS_SEC_BOGUS;
+	for (i = 0; i < 2; i++) {
+		if (lookup_failed(v[i]))
+			continue;
+		if (v[i]->status == DNS_OK) {
+			ndata++;
+			data_ok += v[i]->sec == DNS_SEC_SECURE;
+		} else {
+			nden++;
+			den_ok += v[i]->sec == DNS_SEC_SECURE;
+		}
+	}
+	if (ndata)
+		return data_ok == ndata ? DNS_SEC_SECURE : DNS_SEC_INSECURE;
+	if (nden)
+		return den_ok == nden ? DNS_SEC_SECURE : DNS_SEC_INSECURE;
+	return DNS_SEC_INDETERMINATE;
+}
+
+int
+check_mx_target(const struct check_mx *m, char *out, size_t outsz)
+{
+	const char *c = NULL;
+	size_t l;
+
+	if (m->a && m->a->canon[0])
+		c = m->a->canon;
+	else if (m->aaaa && m->aaaa->canon[0])
+		c = m->aaaa->canon;
+	out[0] = '\0';
+	if (c == NULL)
+		return -1;
+	l = str_copy(out, c, outsz);
+	if (l > 1 && l < outsz && out[l - 1] == '.')
+		out[l - 1] = '\0';
+	if (strcasecmp(out, m->name) == 0) {
+		out[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+static int
+tlsa_found(const struct dns_answer *t)
+{
+	return t && t->status == DNS_OK && t->sec == DNS_SEC_SECURE &&
+	    t->nrr > 0;
+}
+
+void
+check_dane_select(const struct check_mx *m, struct check_dane_sel *sel)
+{
+	const struct dns_answer *t = m->tlsa_target;
+
+	memset(sel, 0, sizeof(*sel));
+	sel->addr_sec = check_mx_addr_sec(m);
+	check_mx_target(m, sel->target, sizeof(sel->target));
+	str_copy(sel->base, m->name, sizeof(sel->base));
+	sel->tlsa = m->tlsa;
+	sel->how = "the MX name";
+	switch (sel->addr_sec) {
+	case DNS_SEC_BOGUS:
+		sel->use = CHECK_DANE_ADDR_BOGUS;
+		return;
+	case DNS_SEC_INDETERMINATE:
+		sel->use = CHECK_DANE_ADDR_FAILED;
+		return;
+	case DNS_SEC_INSECURE:
+		/* A chain that turns insecure after the MX name's own
+		 * secure CNAME: the MX name is still the TLSA base domain,
+		 * the expanded name is not (RFC 7672 2.2.2). */
+		if (sel->target[0] && m->cname && m->cname->status == DNS_OK &&
+		    m->cname->sec == DNS_SEC_SECURE) {
+			sel->use = CHECK_DANE_APPLIES;
+			sel->how = "the MX name (its CNAME is secure, the rest "
+			    "of the chain is not, so the target is not used)";
+			return;
+		}
+		sel->use = CHECK_DANE_ADDR_INSECURE;
+		return;
+	case DNS_SEC_SECURE:
+		break;
+	}
+	sel->use = CHECK_DANE_APPLIES;
+	if (sel->target[0] == '\0' || t == NULL)
+		return;
+	/* RFC 7672 2.2.3: the fully expanded name first; a secure TLSA
+	 * RRset there is the one; none (or not secure) there: the MX
+	 * name's; a failed or bogus lookup there is what senders meet. */
+	if (tlsa_found(t) || t->sec == DNS_SEC_BOGUS || lookup_failed(t)) {
+		sel->tlsa = t;
+		str_copy(sel->base, sel->target, sizeof(sel->base));
+		sel->how = "the CNAME target of the MX name";
+		return;
+	}
+	sel->how = "the MX name (no TLSA at its CNAME target)";
+}
+
 static void
 judge_tlsa(const struct check_mx *m, struct check_result *r,
     struct sbuf *s)
 {
-	const struct dns_answer *t = m->tlsa;
+	struct check_dane_sel sel;
+	const struct dns_answer *t;
+	char base[DNS_NAME_MAX + 200];
+	struct sbuf b;
 
+	check_dane_select(m, &sel);
+	t = sel.tlsa;
+	switch (sel.use) {
+	case CHECK_DANE_ADDR_BOGUS:
+		check_add(r, "dane.tlsa", m->name, CHECK_CNT, "not evaluated: "
+		    "the address records of %s are DNSSEC-bogus, so senders "
+		    "cannot use the host at all (RFC 7672 2.1.1)", m->name);
+		return;
+	case CHECK_DANE_ADDR_FAILED:
+		check_add(r, "dane.tlsa", m->name, CHECK_CNT, "not evaluated: "
+		    "the address lookups of %s failed", m->name);
+		return;
+	case CHECK_DANE_ADDR_INSECURE:
+		/* Published TLSA records that no sender uses are a fault
+		 * (findings.md); none at all is just "no DANE". */
+		if (t && t->status == DNS_OK && t->nrr > 0)
+			check_add(r, "dane.tlsa", m->name, CHECK_FAIL, "TLSA "
+			    "records are published, but DANE does not apply: "
+			    "the address records of %s are not DNSSEC-secure "
+			    "(RFC 7672 2.2.2), so senders ignore them; %s",
+			    m->name, ans_str(s, t));
+		else
+			check_add(r, "dane.tlsa", m->name, CHECK_INFO, "DANE "
+			    "does not apply: the address records of %s are "
+			    "not DNSSEC-secure (RFC 7672 2.2.2)", m->name);
+		return;
+	case CHECK_DANE_APPLIES:
+		break;
+	}
 	if (t == NULL)
 		return;
+	/* where the records were looked for, when it is not plain */
+	sbuf_init(&b, sizeof(base) - 1);
+	if (sel.target[0])
+		sbuf_addf(&b, "%s is an alias of %s; TLSA base domain %s: "
+		    "%s (RFC 7672 2.2.3); ", m->name, sel.target, sel.base,
+		    sel.how);
+	str_copy(base, b.data ? b.data : "", sizeof(base));
+	sbuf_free(&b);
+	if (sel.target[0] && m->tlsa_target && t != m->tlsa_target) {
+		/* the fallback: say what the target had */
+		sbuf_init(&b, sizeof(base) - 1);
+		sbuf_addf(&b, "%s%s: %s, DNSSEC %s; ", base,
+		    m->tlsa_target->qname, dns_status_name(
+		    m->tlsa_target->status), dns_sec_name(
+		    m->tlsa_target->sec));
+		str_copy(base, b.data ? b.data : base, sizeof(base));
+		sbuf_free(&b);
+	}
 	if (t->sec == DNS_SEC_BOGUS) {
-		check_add(r, "dane.tlsa", m->name, CHECK_FAIL, "the TLSA "
-		    "answer is bogus: %s; %s", t->why ? t->why : "validation "
-		    "failed", ans_str(s, t));
+		check_add(r, "dane.tlsa", m->name, CHECK_FAIL, "%sthe TLSA "
+		    "answer is bogus: %s; %s", base, t->why ? t->why :
+		    "validation failed", ans_str(s, t));
 		return;
 	}
 	switch (t->status) {
@@ -254,7 +410,7 @@ judge_tlsa(const struct check_mx *m, struct check_result *r,
 			size_t i, ee = 0, ta = 0;
 
 			check_add(r, "dane.tlsa", m->name, CHECK_PASS,
-			    "%zu secure TLSA record(s); %s", t->nrr,
+			    "%s%zu secure TLSA record(s); %s", base, t->nrr,
 			    ans_str(s, t));
 			for (i = 0; i < t->nrr; i++) {
 				if (t->rr[i].usage == 3)
@@ -272,19 +428,19 @@ judge_tlsa(const struct check_mx *m, struct check_result *r,
 		}
 		else
 			check_add(r, "dane.tlsa", m->name, CHECK_FAIL,
-			    "TLSA records in a zone that is not DNSSEC-"
+			    "%sTLSA records in a zone that is not DNSSEC-"
 			    "secure: senders ignore them (RFC 7672 2.2); %s",
-			    ans_str(s, t));
+			    base, ans_str(s, t));
 		break;
 	case DNS_NXDOMAIN:
 	case DNS_NODATA:
-		check_add(r, "dane.tlsa", m->name, CHECK_INFO, "no TLSA "
+		check_add(r, "dane.tlsa", m->name, CHECK_INFO, "%sno TLSA "
 		    "records (DNSSEC %s): DANE is not used for this host",
-		    dns_sec_name(t->sec));
+		    base, dns_sec_name(t->sec));
 		break;
 	default:
-		check_add(r, "dane.tlsa", m->name, CHECK_CNT, "the TLSA "
-		    "lookup failed: %s", ans_str(s, t));
+		check_add(r, "dane.tlsa", m->name, CHECK_CNT, "%sthe TLSA "
+		    "lookup failed: %s", base, ans_str(s, t));
 		break;
 	}
 }
@@ -377,6 +533,7 @@ judge_addr(const struct check_mx *m, const struct check_addr *ad,
     struct check_result *r, struct sbuf *s)
 {
 	const struct probe_result *p = ad->probe;
+	struct check_dane_sel dsel;
 	char subj[DNS_NAME_MAX + 64];
 	struct sbuf e;
 	size_t i;
@@ -584,7 +741,10 @@ judge_addr(const struct check_mx *m, const struct check_addr *ad,
 	}
 	judge_revocation(r, subj, p, &ad->revoc);
 dane:
-	if (!tlsa_usable(m->tlsa))
+	/* only the RRset a DANE sender would use (RFC 7672 2.2.2-2.2.3):
+	 * none when the host's addresses are not secure */
+	check_dane_select(m, &dsel);
+	if (dsel.use != CHECK_DANE_APPLIES || !tlsa_usable(dsel.tlsa))
 		goto out;
 	switch (p->dane_state) {
 	case PROBE_DANE_MATCH:
@@ -722,6 +882,8 @@ judge_critical(const struct check_data *d, struct check_result *r)
 			host = ans_ms(m->aaaa);
 		if (ans_ms(m->tlsa) > host)
 			host = ans_ms(m->tlsa);
+		/* the alias lookups wait for the address answers */
+		host += ans_ms(m->tlsa_target) + ans_ms(m->cname);
 		addr = 0;
 		for (j = 0; j < m->naddr; j++) {
 			t = m->addr[j].probe ? m->addr[j].probe->total_ms : 0;
