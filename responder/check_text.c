@@ -102,12 +102,13 @@ static const struct check_text_row check_texts[] = {
 	  "RFC 6960, RFC 5280 4.2.1.13, RFC 6066 8" },
 	{ "dane.tlsa",
 	  "DANE TLSA records let senders authenticate your MX without any "
-	  "CA, and stop downgrade attacks; they only count when DNSSEC-"
-	  "secure.",
-	  "Sign the zone and publish \"3 1 1\" TLSA records of the "
-	  "server key at _25._tcp.MX-NAME (plus the next key before a "
-	  "rollover).",
-	  "RFC 7672, RFC 7671" },
+	  "CA, and stop downgrade attacks; they only count when they and "
+	  "the MX host's address records are DNSSEC-secure.",
+	  "Sign the zones of the MX host and its TLSA records and publish "
+	  "\"3 1 1\" TLSA records of the server key at _25._tcp.MX-NAME "
+	  "(for an alias: at the final CNAME target) plus the next key "
+	  "before a rollover.",
+	  "RFC 7672 2.2, RFC 7671" },
 	{ "dane.match",
 	  "When no TLSA record matches the presented certificate, DANE "
 	  "senders refuse to deliver to this server.",

@@ -67,7 +67,12 @@ struct dns_answer {
 	enum dns_sec	 sec;
 	int		 rcode;
 	char		*why;		/* why_bogus, or the failure reason */
-	char		 canon[DNS_NAME_MAX];	/* after CNAMEs ("" if none) */
+	/* The answer came through a CNAME chain: canon is the chain's final
+	 * name (libunbound's canonname, with the trailing dot); "" when the
+	 * name is no alias. sec covers the whole chain: secure only when
+	 * every CNAME and the data (or denial) at the end are. The state of
+	 * the first link alone needs a CNAME query of qname. */
+	char		 canon[DNS_NAME_MAX];
 	size_t		 nrr;
 	struct dns_rr	*rr;
 	double		 ms;		/* time the lookup took */

@@ -126,7 +126,7 @@ def parse_opts(words):
 
 
 MX_KEYS = {"v4", "v6", "starttls", "cert", "key", "tls", "ciphers", "tlsa",
-           "banner", "revocation"}
+           "banner", "revocation", "alias", "alias_tlsa"}
 SCEN_KEYS = {"zone", "mx", "spf", "dmarc", "tlsrpt", "dkim", "sts",
              "sts_mx", "sts_serve", "rr"}
 
@@ -167,6 +167,13 @@ def parse_scenario(path):
                                        "unreachable"):
                 raise WorldError("%s:%d: revocation = none | good | revoked"
                                  " | unreachable" % (path, n))
+            # alias=LABEL2: the MX record names LABEL2.NAME.test, a CNAME
+            # of the host; alias_tlsa: TLSA 3 1 1 at _25._tcp.LABEL2
+            o.setdefault("alias_tlsa", "none")
+            if o["alias_tlsa"] not in ("none", "right", "wrong") or (
+                    o["alias_tlsa"] != "none" and "alias" not in o):
+                raise WorldError("%s:%d: alias_tlsa = none | right | wrong"
+                                 " (with alias=)" % (path, n))
             o["label"] = w[0]
             o["pref"] = int(w[1])
             o["fqdn"] = "%s.%s" % (w[0], sc["domain"])
@@ -779,7 +786,17 @@ def build_dns(hosts, scen, senders):
     for sc in scen:
         z = Zone(sc["domain"] + ".", sc["zone"])
         for mx in sc["mx"]:
-            z.add("@", "MX", "%d %s." % (mx["pref"], mx["fqdn"]))
+            mxname = mx["fqdn"]
+            if "alias" in mx:
+                mxname = "%s.%s" % (mx["alias"], sc["domain"])
+                z.add(mxname + ".", "CNAME", mx["fqdn"] + ".")
+                if mx["alias_tlsa"] != "none":
+                    hsh = mx.get("tlsa_hash", "")
+                    if mx["alias_tlsa"] == "wrong" or not hsh:
+                        hsh = hashlib.sha256(b"wrong " +
+                                             mxname.encode()).hexdigest()
+                    z.add("_25._tcp." + mxname + ".", "TLSA", "3 1 1 " + hsh)
+            z.add("@", "MX", "%d %s." % (mx["pref"], mxname))
             if "v4" in mx:
                 z.add(mx["fqdn"] + ".", "A", mx["v4"])
             if "v6" in mx:
