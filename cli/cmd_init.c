@@ -16,29 +16,10 @@
 #include "dns/dnskeys.h"
 #include "tls/tls_certgen.h"
 #include "util/conf.h"
+#include "util/fs.h"
 #include "util/mem.h"
 #include "util/str.h"
 
-static int
-init_mkdirs(const char *dir, mode_t mode)
-{
-	char buf[4096];
-	char *p;
-
-	if (str_copy(buf, dir, sizeof(buf)) >= sizeof(buf))
-		return -1;
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
-}
 
 static void
 init_chown(const char *path, const struct passwd *pw)
@@ -79,7 +60,7 @@ cmd_init(int argc, char **argv)
 	free(ovr);
 	sbuf_init(&err, 4096);
 
-	if (init_mkdirs(conf_str(cf, "state_dir"), 0755) == -1) {
+	if (fs_mkdirs(conf_str(cf, "state_dir"), 0755, NULL) == -1) {
 		fprintf(stderr, "echomx init: %s: %s\n",
 		    conf_str(cf, "state_dir"), strerror(errno));
 		return 1;
@@ -87,7 +68,7 @@ cmd_init(int argc, char **argv)
 	for (i = 0; i < 4; i++) {
 		snprintf(buf, sizeof(buf), "%s%s", conf_str(cf, "spool_dir"),
 		    sub[i]);
-		if (init_mkdirs(buf, 0750) == -1) {
+		if (fs_mkdirs(buf, 0750, NULL) == -1) {
 			fprintf(stderr, "echomx init: %s: %s\n", buf,
 			    strerror(errno));
 			return 1;

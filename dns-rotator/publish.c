@@ -19,34 +19,12 @@
 #include "dns/zone.h"
 #include "util/conf.h"
 #include "util/log.h"
+#include "util/fs.h"
 #include "util/mem.h"
 #include "util/str.h"
 
 #define PUBLISH_MAX	(64 * 1024 * 1024)
 
-static int
-publish_mkdirs(const char *dir, int mode, struct sbuf *err)
-{
-	char *p = xstrdup(dir), *s;
-
-	for (s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-			sbuf_addf(err, "mkdir %s: %s", p, strerror(errno));
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	free(p);
-	if (mkdir(dir, (mode_t)mode) < 0 && errno != EEXIST) {
-		sbuf_addf(err, "mkdir %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
 
 int
 publish_file(const char *path, const void *data, size_t len, int mode,
@@ -357,8 +335,8 @@ publish_zone(const struct conf *c, const struct build_zone *z, uint64_t now,
 	sp.break_sigs = z->bogus;
 	if (sign_zone(text.data, text.len, &sp, &signd, &expire, err) < 0)
 		goto out;
-	if (publish_mkdirs(conf_str(c, "zone_dir"), 0755, err) < 0 ||
-	    publish_mkdirs(rdir.data, 0700, err) < 0)
+	if (fs_mkdirs(conf_str(c, "zone_dir"), 0755, err) < 0 ||
+	    fs_mkdirs(rdir.data, 0700, err) < 0)
 		goto out;
 	if (*ut.server != '\0') {
 		if (update_send(&ut, axfr.data, axfr.len, signd.data,
@@ -424,7 +402,7 @@ publish_policy(const struct conf *c, const struct build_policy *p,
 		r = 0;
 		goto out;
 	}
-	if (publish_mkdirs(dir.data, 0755, err) < 0 ||
+	if (fs_mkdirs(dir.data, 0755, err) < 0 ||
 	    publish_file(path.data, p->text.data, p->text.len, 0644, err) < 0)
 		goto out;
 	*changed = 1;

@@ -15,8 +15,10 @@
 #include <ldns/ldns.h>
 
 #include "dns/dnskeys.h"
+#include "dns/zone.h"
 #include "dns/dnskeys_int.h"
 #include "util/conf.h"
+#include "util/fs.h"
 #include "util/mem.h"
 #include "util/str.h"
 
@@ -37,20 +39,6 @@ dnskeys_name_ok(const char *zone)
 	return 1;
 }
 
-/* "Example.COM." -> "example.com" (new string). */
-static char *
-dnskeys_norm(const char *s)
-{
-	char *z = xstrdup(s), *p;
-	size_t n;
-
-	for (p = z; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	n = strlen(z);
-	while (n > 0 && z[n - 1] == '.')
-		z[--n] = '\0';
-	return z;
-}
 
 char **
 dnskeys_zones(const struct conf *c, size_t *np)
@@ -75,7 +63,7 @@ dnskeys_zones(const struct conf *c, size_t *np)
 				continue;
 			s = conf_vs_str(vs, "hostname");
 		}
-		z = dnskeys_norm(s);
+		z = zone_norm(s);
 		for (j = 0; j < n && strcmp(v[j], z) != 0; j++)
 			;
 		if (j < n || *z == '\0') {
@@ -93,29 +81,6 @@ dnskeys_zones(const struct conf *c, size_t *np)
 	return v;
 }
 
-static int
-dnskeys_mkdir(const char *dir, struct sbuf *err)
-{
-	char *p = xstrdup(dir), *s;
-
-	for (s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-			sbuf_addf(err, "mkdir %s: %s", p, strerror(errno));
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	free(p);
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		sbuf_addf(err, "mkdir %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
 
 /* Write one new key file with O_EXCL; the public DNSKEY goes beside it
  * as .key for the operator. */
@@ -181,7 +146,7 @@ dnskeys_ensure_zone(const char *dir, const char *zone, struct sbuf *err)
 		sbuf_addf(err, "not a zone name: %s", zone);
 		return -1;
 	}
-	if (dnskeys_mkdir(dir, err) < 0)
+	if (fs_mkdirs(dir, 0700, err) < 0)
 		return -1;
 	sbuf_init(&p, 4096);
 	for (ksk = 1; ksk >= 0 && r == 0; ksk--) {

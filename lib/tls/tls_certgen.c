@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "tls/tls_certgen.h"
+#include "util/fs.h"
 #include "util/mem.h"
 #include "util/str.h"
 
@@ -177,17 +178,7 @@ certgen_mkdirs(const char *file, int mode)
 	if (p == NULL || p == dir)
 		return 0;
 	*p = '\0';
-	for (p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(dir, (mode_t)mode) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
+	return fs_mkdirs(dir, mode, NULL);
 }
 
 static int
