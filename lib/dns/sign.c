@@ -9,13 +9,14 @@
 
 #include "dns/dnskeys_int.h"
 #include "dns/sign.h"
+#include "dns/sign_int.h"
 #include "util/mem.h"
 #include "util/str.h"
 
 /* Allow for clocks a little behind ours (RFC 6781 4.4.2.2). */
 #define SIGN_INCEPTION_SKEW	3600
 
-static ldns_zone *
+ldns_zone *
 sign_parse(const char *text, size_t len, const char *zone, uint32_t ttl,
     struct sbuf *err)
 {

@@ -17,6 +17,7 @@
 
 #include <ldns/ldns.h>
 
+#include "dns/sign_int.h"
 #include "dns/update.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -661,41 +662,6 @@ out:
 
 /* --- the difference ------------------------------------------------- */
 
-static ldns_zone *
-update_parse(const char *text, size_t len, const char *zone,
-    struct sbuf *err)
-{
-	ldns_zone *z = NULL;
-	ldns_rdf *origin;
-	ldns_status st;
-	FILE *fp;
-	int line = 0;
-
-	if (len == 0 || (fp = fmemopen((void *)text, len, "r")) == NULL) {
-		sbuf_addf(err, "%s: empty zone", zone);
-		return NULL;
-	}
-	if ((origin = ldns_dname_new_frm_str(zone)) == NULL) {
-		fclose(fp);
-		sbuf_addf(err, "%s: not a domain name", zone);
-		return NULL;
-	}
-	st = ldns_zone_new_frm_fp_l(&z, fp, origin, 3600, LDNS_RR_CLASS_IN,
-	    &line);
-	fclose(fp);
-	ldns_rdf_deep_free(origin);
-	if (st != LDNS_STATUS_OK) {
-		sbuf_addf(err, "%s: line %d: %s", zone, line,
-		    ldns_get_errorstr_by_id(st));
-		return NULL;
-	}
-	if (ldns_zone_soa(z) == NULL) {
-		ldns_zone_deep_free(z);
-		sbuf_addf(err, "%s: no SOA record", zone);
-		return NULL;
-	}
-	return z;
-}
 
 /* The zone's records but the SOA, canonical and sorted. */
 static ldns_rr_list *
@@ -824,8 +790,8 @@ update_send(const struct update_target *t, const char *old, size_t olen,
 	*nadd = *ndel = 0;
 	if (update_setup(t, &u, err) < 0)
 		return -1;
-	if ((oz = update_parse(old, olen, t->zone, err)) == NULL ||
-	    (nz = update_parse(new, nlen, t->zone, err)) == NULL)
+	if ((oz = sign_parse(old, olen, t->zone, 3600, err)) == NULL ||
+	    (nz = sign_parse(new, nlen, t->zone, 3600, err)) == NULL)
 		goto out;
 	ol = update_sorted(oz);
 	nl = update_sorted(nz);
