@@ -289,8 +289,17 @@ echo "$out" | grep -q 'flags:.* ad' || fail "mx02 TLSA denial not secure"
 out=$(q A mx08.et.echomx.test)
 echo "$out" | grep -q 'status: SERVFAIL' ||
 	{ echo "$out"; fail "bogus name did not SERVFAIL"; }
-q +cd +short A mx08.et.echomx.test | grep -qx '127.0.1.8' ||
-	fail "bogus name: no answer with +cd"
+# After a validation failure unbound retries the server with back-off; on
+# a loaded machine the first +cd query can time out. Up to 3 tries.
+cd_ok=
+for _try in 1 2 3; do
+	if q +cd +short A mx08.et.echomx.test | grep -qx '127.0.1.8'; then
+		cd_ok=1
+		break
+	fi
+	sleep 1
+done
+[ -n "$cd_ok" ] || { tail -20 "$T/unbound.log"; fail "bogus name: no answer with +cd"; }
 q +short A mx07.et.echomx.test | grep -qx '127.0.1.7' ||
 	fail "mx07 address missing"
 q +dnssec AAAA mx07.et.echomx.test | grep -q 'flags:.* ad' ||

@@ -200,8 +200,16 @@ q +dnssec TLSA _25._tcp.mx04.et.echomx.test | grep -q 'flags:.* ad' ||
 q +dnssec MX ut.echomx.test | grep -q 'flags:.* ad' || fail "MX ut: no AD"
 q A mx08.et.echomx.test | grep -q 'status: SERVFAIL' ||
 	fail "bogus probe name did not SERVFAIL"
-q +cd +short A mx08.et.echomx.test | grep -qx '127.0.1.8' ||
-	fail "bogus probe name: no answer with +cd"
+# unbound retries after a validation failure: up to 3 tries (loaded CI)
+cd_ok=
+for _try in 1 2 3; do
+	if q +cd +short A mx08.et.echomx.test | grep -qx '127.0.1.8'; then
+		cd_ok=1
+		break
+	fi
+	sleep 1
+done
+[ -n "$cd_ok" ] || fail "bogus probe name: no answer with +cd"
 
 first() { kq +short MX et.echomx.test | sort -n | head -1 | cut -d' ' -f2; }
 f1=$(first)
