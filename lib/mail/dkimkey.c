@@ -171,21 +171,14 @@ tag_is(const struct taglist_field *t, const char *n)
 static int
 list_has(const struct taglist_field *t, const char *word)
 {
-	size_t i = 0, s, e;
+	struct taglist_items it;
+	const char *w;
+	size_t n;
 
-	while (i <= t->vlen) {
-		s = i;
-		while (i < t->vlen && t->val[i] != ':')
-			i++;
-		e = i++;
-		while (s < e && is_fws((unsigned char)t->val[s]))
-			s++;
-		while (e > s && is_fws((unsigned char)t->val[e - 1]))
-			e--;
-		if (e - s == strlen(word) &&
-		    strncasecmp(t->val + s, word, e - s) == 0)
+	taglist_items_init(&it, t->val, t->vlen, ':', TAGLIST_FWS);
+	while (taglist_items_next(&it, &w, &n))
+		if (n == strlen(word) && strncasecmp(w, word, n) == 0)
 			return 1;
-	}
 	return 0;
 }
 

@@ -207,19 +207,14 @@ static int
 parse_uris(const struct taglist_field *t, struct dmarc_uri *u, size_t *n,
     char *err, size_t errsz)
 {
-	size_t i = 0, s, e;
+	struct taglist_items it;
+	const char *w;
+	size_t wlen;
 
 	*n = 0;
-	while (i <= t->vlen) {
-		s = i;
-		while (i < t->vlen && t->val[i] != ',')
-			i++;
-		e = i++;
-		while (s < e && is_wsp((unsigned char)t->val[s]))
-			s++;
-		while (e > s && is_wsp((unsigned char)t->val[e - 1]))
-			e--;
-		if (s == e) {
+	taglist_items_init(&it, t->val, t->vlen, ',', TAGLIST_FWS);
+	while (taglist_items_next(&it, &w, &wlen)) {
+		if (wlen == 0) {
 			snprintf(err, errsz, "%.*s: empty URI",
 			    (int)t->nlen, t->name);
 			return -1;
@@ -229,7 +224,7 @@ parse_uris(const struct taglist_field *t, struct dmarc_uri *u, size_t *n,
 			    (int)t->nlen, t->name, DMARC_MAX_URIS);
 			return -1;
 		}
-		if (parse_uri(t->val + s, e - s, &u[*n], err, errsz) != 0)
+		if (parse_uri(w, wlen, &u[*n], err, errsz) != 0)
 			return -1;
 		(*n)++;
 	}
@@ -240,21 +235,16 @@ parse_uris(const struct taglist_field *t, struct dmarc_uri *u, size_t *n,
 static int
 parse_fo(const struct taglist_field *t, unsigned *fo)
 {
-	size_t i = 0, s, e;
+	struct taglist_items it;
+	const char *w;
+	size_t n;
 
 	*fo = 0;
-	while (i <= t->vlen) {
-		s = i;
-		while (i < t->vlen && t->val[i] != ':')
-			i++;
-		e = i++;
-		while (s < e && is_wsp((unsigned char)t->val[s]))
-			s++;
-		while (e > s && is_wsp((unsigned char)t->val[e - 1]))
-			e--;
-		if (e - s != 1)
+	taglist_items_init(&it, t->val, t->vlen, ':', TAGLIST_FWS);
+	while (taglist_items_next(&it, &w, &n)) {
+		if (n != 1)
 			return -1;
-		switch (tolower((unsigned char)t->val[s])) {
+		switch (tolower((unsigned char)*w)) {
 		case '0': *fo |= DMARC_FO_0; break;
 		case '1': *fo |= DMARC_FO_1; break;
 		case 'd': *fo |= DMARC_FO_D; break;

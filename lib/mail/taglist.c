@@ -86,3 +86,40 @@ taglist_next(struct taglist_iter *it, struct taglist_field *out,
 	}
 	return 0;
 }
+
+void
+taglist_items_init(struct taglist_items *it, const char *val, size_t len,
+    char sep, enum taglist_ws ws)
+{
+	it->val = val;
+	it->len = len;
+	it->pos = 0;
+	it->sep = sep;
+	it->ws = ws;
+	it->done = 0;
+}
+
+int
+taglist_items_next(struct taglist_items *it, const char **item,
+    size_t *ilen)
+{
+	size_t s, e;
+
+	if (it->done)
+		return 0;
+	s = it->pos;
+	while (it->pos < it->len && it->val[it->pos] != it->sep)
+		it->pos++;
+	e = it->pos;
+	if (it->pos == it->len)
+		it->done = 1;
+	else
+		it->pos++;
+	while (s < e && taglist_is_ws(it->ws, (unsigned char)it->val[s]))
+		s++;
+	while (e > s && taglist_is_ws(it->ws, (unsigned char)it->val[e - 1]))
+		e--;
+	*item = it->val + s;
+	*ilen = e - s;
+	return 1;
+}

@@ -53,6 +53,25 @@ void	 taglist_init(struct taglist_iter *, const char *buf, size_t len,
 int	 taglist_next(struct taglist_iter *, struct taglist_field *out,
 	    char *err, size_t errsz);
 
+/* The items of one value, split at sep (':' in DKIM k=/h=/s= and DMARC
+ * fo=, ',' in DMARC rua=/ruf=), outer white space of kind ws cut. Every
+ * separator ends an item: "" is one empty item, "a:" is "a" and "". */
+struct taglist_items {
+	const char	*val;
+	size_t		 len;
+	size_t		 pos;
+	char		 sep;
+	enum taglist_ws	 ws;
+	int		 done;
+};
+
+void	 taglist_items_init(struct taglist_items *, const char *val,
+	    size_t len, char sep, enum taglist_ws);
+/* 1 with the next item in *item, *ilen (pointing into val); 0 at the
+ * end. */
+int	 taglist_items_next(struct taglist_items *, const char **item,
+	    size_t *ilen);
+
 /* 1 if c is white space of that kind. */
 int	 taglist_is_ws(enum taglist_ws, int c);
 

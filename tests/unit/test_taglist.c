@@ -201,4 +201,54 @@ t_errbuf(void)
 	T_EQ_INT(taglist_next(&it, &f, NULL, 0), -1);
 }
 
-T_MAIN(T_CASE(t_table), T_CASE(t_ws), T_CASE(t_long), T_CASE(t_errbuf))
+/* Items of one value: every separator ends an item, outer white space cut;
+ * the rows show the items joined with '|'. */
+static void
+t_items(void)
+{
+	static const struct {
+		const char *val;
+		char sep;
+		enum taglist_ws ws;
+		const char *items;
+	} rows[] = {
+		{ "", ':', TAGLIST_FWS, "" },
+		{ "rsa", ':', TAGLIST_FWS, "rsa" },
+		{ "sha1:sha256", ':', TAGLIST_FWS, "sha1|sha256" },
+		{ " sha1 :\r\n sha256 ", ':', TAGLIST_FWS, "sha1|sha256" },
+		{ " a :\r\n b ", ':', TAGLIST_WSP, "a|\r\n b" },
+		{ "a:", ':', TAGLIST_FWS, "a|" },
+		{ ":", ':', TAGLIST_FWS, "|" },
+		{ "a,,b", ',', TAGLIST_FWS, "a||b" },
+		{ "mailto:a@x, mailto:b@y", ',', TAGLIST_FWS,
+		  "mailto:a@x|mailto:b@y" },
+		{ "mailto:a@x", ',', TAGLIST_FWS, "mailto:a@x" },
+		{ "   ", ',', TAGLIST_FWS, "" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct taglist_items it;
+		const char *w;
+		size_t n, count = 0;
+		char got[256] = "";
+		size_t gl = 0;
+
+		taglist_items_init(&it, rows[i].val, strlen(rows[i].val),
+		    rows[i].sep, rows[i].ws);
+		while (taglist_items_next(&it, &w, &n) && count < 16) {
+			if (count++ && gl < sizeof(got) - 1)
+				got[gl++] = '|';
+			if (gl + n < sizeof(got)) {
+				memcpy(got + gl, w, n);
+				gl += n;
+			}
+			got[gl] = '\0';
+		}
+		T_EQ_STR(got, rows[i].items);
+		/* finished iterators stay finished */
+		T_EQ_INT(taglist_items_next(&it, &w, &n), 0);
+	}
+}
+
+T_MAIN(T_CASE(t_items), T_CASE(t_table), T_CASE(t_ws), T_CASE(t_long), T_CASE(t_errbuf))
