@@ -8,6 +8,7 @@
 # rotation later, nothing rewritten when nothing changed, reproducible
 # output, and a failed signing that leaves the live zone alone.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/rotator_common"
 need openssl
 need nsd
 need nsd-control
@@ -155,42 +156,9 @@ done
 grep -q '^echomx.test\.[[:space:]].*IN[[:space:]]DS[[:space:]]' "$T/ta.ds" ||
 	{ cat "$T/ta.ds"; fail "--print-ds printed no DS of the base domain"; }
 grep -q 'et.echomx.test' "$T/ta.ds" && fail "--print-ds printed a child DS"
-{
-	echo "server:"
-	echo "  interface: 127.0.0.1"
-	echo "  port: $UP"
-	echo "  do-ip6: no"
-	echo "  username: \"\""
-	echo "  chroot: \"\""
-	echo "  directory: \"$T\""
-	echo "  pidfile: \"$T/unbound.pid\""
-	echo "  use-syslog: no"
-	echo "  logfile: \"$T/unbound.log\""
-	echo "  verbosity: 1"
-	echo "  val-log-level: 2"
-	echo "  do-not-query-localhost: no"
-	echo "  module-config: \"validator iterator\""
-	echo "  trust-anchor-file: \"$T/ta.ds\""
-	echo "  local-zone: \"test.\" nodefault"
-	echo "  access-control: 127.0.0.0/8 allow"
-	echo "  qname-minimisation: no"
-	echo "remote-control:"
-	echo "  control-enable: no"
-	# Every name, the root included, goes to our NSD: nothing leaves
-	# loopback.
-	for z in . echomx.test et.echomx.test ut.echomx.test \
-	    mx08.et.echomx.test; do
-		echo "stub-zone:"
-		echo "  name: \"$z\""
-		echo "  stub-addr: 127.0.0.1@$NP"
-	done
-} >"$T/unbound.conf"
-unbound -d -c "$T/unbound.conf" >>"$T/unbound.log" 2>&1 &
-UNB_PID=$!
-stop_unbound() { stop_pid "$UNB_PID"; }
-on_exit stop_unbound
-wait_port 127.0.0.1 "$UP" 10
-q() { dig +time=5 +tries=1 -p "$UP" @127.0.0.1 "$@"; }
+# Every name, the root included, goes to our NSD: nothing leaves loopback.
+start_unbound "$NP" echomx.test et.echomx.test ut.echomx.test \
+    mx08.et.echomx.test
 
 out=$(q +dnssec MX et.echomx.test) || fail "dig MX failed"
 echo "$out" | grep -q 'status: NOERROR' ||
@@ -289,17 +257,7 @@ echo "$out" | grep -q 'flags:.* ad' || fail "mx02 TLSA denial not secure"
 out=$(q A mx08.et.echomx.test)
 echo "$out" | grep -q 'status: SERVFAIL' ||
 	{ echo "$out"; fail "bogus name did not SERVFAIL"; }
-# After a validation failure unbound retries the server with back-off; on
-# a loaded machine the first +cd query can time out. Up to 3 tries.
-cd_ok=
-for _try in 1 2 3; do
-	if q +cd +short A mx08.et.echomx.test | grep -qx '127.0.1.8'; then
-		cd_ok=1
-		break
-	fi
-	sleep 1
-done
-[ -n "$cd_ok" ] || { tail -20 "$T/unbound.log"; fail "bogus name: no answer with +cd"; }
+expect_cd_answer mx08.et.echomx.test 127.0.1.8
 q +short A mx07.et.echomx.test | grep -qx '127.0.1.7' ||
 	fail "mx07 address missing"
 q +dnssec AAAA mx07.et.echomx.test | grep -q 'flags:.* ad' ||
