@@ -13,21 +13,7 @@ MASTER=$(postconf -dh daemon_directory)/master
 [ -x "$MASTER" ] || fail "Postfix master not found at $MASTER"
 [ "$(id -u)" = 0 ] || fail "a private Postfix master needs root"
 
-# the driver: the unit-test binary of the same build (asan or not)
-case "$BIN" in
-*/build/asan/bin) DRV=$TOP/build/asan/tests/test_probe_live ;;
-*) DRV=$TOP/build/tests/test_probe_live ;;
-esac
-[ -x "$DRV" ] || fail "missing $DRV (make build/tests/test_probe_live)"
-# a private copy: a concurrent `make` may relink the original meanwhile
-for _i in 1 2 3 4 5; do
-	cp "$DRV" "$T/driver" && PROBE_IP=127.0.0.1 PROBE_PORT=1 \
-	    "$T/driver" >/dev/null 2>&1 && break
-	sleep 1
-done
-DRV=$T/driver
-PROBE_IP=127.0.0.1 PROBE_PORT=1 "$DRV" | grep -q '^conn=refused$' ||
-	fail "the probe driver does not run"
+. "$(dirname "$0")/probe_common"
 
 chmod 755 "$T"
 C=$T/certs
