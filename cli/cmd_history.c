@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "db/db_conn.h"
 #include "util/conf.h"
+#include "util/json.h"
 #include "util/mem.h"
 #include "util/str.h"
 
@@ -77,68 +78,20 @@ hist_addrs(const char *label, const char *list)
 	free(copy);
 }
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629), 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-	unsigned long cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 /* JSON string; peer text that is not UTF-8 becomes U+FFFD. */
 static void
 json_str(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	struct sbuf b;
 
 	if (s == NULL) {
 		fputs("null", stdout);
 		return;
 	}
-	putchar('"');
-	while (*p) {
-		size_t n = utf8_len(p);
-
-		if (n == 0) {
-			fputs("\\ufffd", stdout);
-			p++;
-		} else if (n > 1) {
-			fwrite(p, 1, n, stdout);
-			p += n;
-		} else {
-			if (*p == '"' || *p == '\\')
-				printf("\\%c", *p);
-			else if (*p < 0x20 || *p == 0x7f)
-				printf("\\u%04x", *p);
-			else
-				putchar(*p);
-			p++;
-		}
-	}
-	putchar('"');
+	sbuf_init(&b, 8 * strlen(s) + 16);
+	json_add_str(&b, s, strlen(s), JSON_BAD_REPLACE);
+	fputs(b.data, stdout);
+	sbuf_free(&b);
 }
 
 static int
